@@ -1,0 +1,133 @@
+"""The player's actions: what is legal (and why not), and how a tool lands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from diplosim.engine import layout as L
+from diplosim.engine import rng
+from diplosim.engine.effects import EffectBlock
+from diplosim.engine.params import Params
+from diplosim.engine.state import State
+
+# Why an action is not allowed; 0 means it is.
+LEGAL, GAME_OVER, WRONG_TARGET, NO_CAPITAL, NO_BUDGET, PRECONDITION, NO_LEGITIMACY, COOLDOWN, UNAVAILABLE = range(9)
+
+
+@dataclass
+class Actions:
+    """One turn's orders for W worlds: up to K tool uses and an answer to each waiting event."""
+
+    tool: np.ndarray  # (W, K) tool index, -1 for none
+    target: np.ndarray  # (W, K) country index, -1 for tools without a target
+    choice: np.ndarray  # (W, E) choice index per event, -1 for the default
+
+    @staticmethod
+    def empty(params: Params, worlds: int, slots: int = 1) -> Actions:
+        """No actions, default answers."""
+        e = len(params.events.events)
+        return Actions(np.full((worlds, slots), -1, dtype=np.int64), np.full((worlds, slots), -1, dtype=np.int64),
+                       np.full((worlds, e), -1, dtype=np.int64))
+
+
+def target_column(params: Params, tool: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Column of the (T, C + 1) legality grid: the target country, or C for untargeted tools."""
+    targeted = params.tools.target_kind[np.maximum(tool, 0)] <= 1
+    return np.where(targeted, target, params.n_countries)
+
+
+def legality(params: Params, s: State, ignore_costs: bool = False) -> np.ndarray:
+    """Why each (tool, target) pair is not allowed now, per world: codes (W, T, C + 1), 0 = legal.
+    Column C stands for "no target" (global and self tools). ignore_costs leaves capital and budget
+    out, for policies that track what they have spent themselves."""
+    tt = params.tools
+    w, n_c = s.worlds, params.n_countries
+    # Later checks overwrite earlier ones: the reason shown is the most basic one that applies.
+    codes = np.zeros((w, params.n_tools, n_c + 1), dtype=np.int8)
+    for t, pre in enumerate(tt.preconditions):
+        if not pre:
+            continue
+        ok = np.ones((w, n_c), dtype=bool)
+        for test, _ in pre:
+            ok &= np.broadcast_to(test(s), (w, n_c))
+        codes[:, t, :n_c] = np.where(ok, LEGAL, PRECONDITION)
+        codes[:, t, n_c] = np.where(ok.all(axis=1), LEGAL, PRECONDITION)
+    needs = tt.legitimacy_needed[None, :, None]
+    short = s.country[:, None, :, L.LEGITIMACY] < needs
+    codes[:, :, :n_c] = np.where(short & (needs > 0), NO_LEGITIMACY, codes[:, :, :n_c])
+    cooling = (s.turn[:, None, None] - s.last_used) < tt.cooldown[None, :, None]
+    codes[cooling] = COOLDOWN
+    if not ignore_costs:
+        codes[s.player[:, None, L.BUDGET] < tt.budget[None, :]] = NO_BUDGET
+        codes[s.player[:, None, L.CAPITAL] < tt.capital[None, :]] = NO_CAPITAL
+    targeted = tt.target_kind <= 1
+    kind_ok = np.zeros((params.n_tools, n_c + 1), dtype=bool)
+    kind_ok[targeted, :n_c] = True
+    kind_ok[~targeted, n_c] = True
+    codes[:, ~kind_ok] = WRONG_TARGET
+    codes[:, ~params.available] = UNAVAILABLE
+    codes[s.done] = GAME_OVER
+    return codes
+
+
+def reason(params: Params, s: State, world: int, tool: int, target: int, code: int) -> str:
+    """The sentence the player sees for a legality code."""
+    t = params.tools.tools[tool]
+    if code == LEGAL:
+        return "allowed"
+    if code == GAME_OVER:
+        return "the game is over"
+    if code == WRONG_TARGET:
+        return {"country": "choose a country to aim it at", "forum": "choose the country the resolution is about",
+                "global": "it is aimed at the treaty track, not at one country",
+                "self": "it reforms your own service, not another country"}[t.target]
+    if code == NO_CAPITAL:
+        return f"needs {t.cost.capital} political capital; {s.player[world, L.CAPITAL]:.0f} left this turn"
+    if code == NO_BUDGET:
+        return f"needs {t.cost.budget:g} budget; {s.player[world, L.BUDGET]:.0f} left"
+    if code == PRECONDITION:
+        failed = [d for test, d in params.tools.preconditions[tool]
+                  if not np.broadcast_to(test(s.world(world)), (1, params.n_countries))[0, max(target, 0)]]
+        return "needs " + "; ".join(failed or [d for _, d in params.tools.preconditions[tool]])
+    if code == NO_LEGITIMACY:
+        have = s.country[world, target, L.LEGITIMACY]
+        return (f"needs legitimacy {t.legitimacy_needed:g} against this government (has {have:.0f}): "
+                "pass a resolution, build a coalition or document the abuses first")
+    if code == COOLDOWN:
+        since = int(s.turn[world] - s.last_used[world, tool, target if target >= 0 else params.n_countries])
+        return f"used {since} turn(s) ago; can be used again after {t.cooldown} turns"
+    return "not available in this game"
+
+
+def pay(params: Params, s: State, tool: np.ndarray, column: np.ndarray, active: np.ndarray) -> None:
+    """Spend an action's capital and budget and record its use (for cooldowns and statistics)."""
+    tt = params.tools
+    t = np.maximum(tool, 0)
+    s.player[:, L.CAPITAL] -= active * tt.capital[t]
+    s.player[:, L.BUDGET] -= active * tt.budget[t]
+    wi = np.arange(s.worlds)
+    s.tool_uses[wi, t] += active
+    s.last_used[wi, t, column] = np.where(active, s.turn, s.last_used[wi, t, column])
+
+
+def schedule(params: Params, s: State, block: EffectBlock, row: np.ndarray, target: np.ndarray,
+             scale: np.ndarray, mask: np.ndarray) -> None:
+    """Add row `row` (per world) of an effect block to the pending buffer from this turn on, for the
+    worlds in mask; scaled parts are multiplied by `scale`."""
+    mask = mask & ~block.is_empty[row]
+    if not mask.any():
+        return
+    d = params.horizon
+    idx = np.nonzero(mask)[0]
+    r, sc = row[idx], scale[idx][:, None, None]
+    slots = (s.turn[idx, None] + np.arange(d)[None, :]) % d
+    tgt = np.maximum(target[idx], 0)
+    s.pending_country[idx[:, None], slots, tgt[:, None]] += block.target_fixed[r] + block.target_scaled[r] * sc
+    s.pending_player[idx[:, None], slots] += block.player_fixed[r] + block.player_scaled[r] * sc
+    absolute = block.has_absolute[r]
+    if absolute.any():
+        ia, ra = idx[absolute], r[absolute]
+        s.pending_country[ia[:, None], slots[absolute]] += (
+            block.absolute_fixed[ra] + block.absolute_scaled[ra] * scale[ia][:, None, None, None])

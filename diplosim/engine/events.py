@@ -1,0 +1,91 @@
+"""Scenario events (by turn, condition or chance), the player's answers to their choices, and the
+delayed effects that come due."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from diplosim.engine import layout as L
+from diplosim.engine import rng
+from diplosim.engine.actions import schedule
+from diplosim.engine.log import Causes, LogEntry
+from diplosim.engine.params import Params
+from diplosim.engine.state import State
+
+
+def resolve_choices(params: Params, s: State, choice: np.ndarray, log: list[LogEntry] | None,
+                    causes: Causes | None) -> None:
+    """Apply the answers to events waiting for a choice (the default where none was given)."""
+    ev = params.events
+    ones = np.ones(s.worlds)
+    for e, event in enumerate(ev.events):
+        waiting = s.awaiting[:, e] & ~s.done
+        if not event.choices or not waiting.any():
+            continue
+        picked = np.where((choice[:, e] >= 0) & (choice[:, e] < len(event.choices)), choice[:, e],
+                          ev.default_choice[e])
+        target = np.full(s.worlds, ev.country[e])
+        for i, option in enumerate(event.choices):
+            mask = waiting & (picked == i)
+            if mask.any():
+                schedule(params, s, ev.choice_effects[e], np.full(s.worlds, i), target, ones, mask)
+                if log is not None:
+                    for w in np.nonzero(mask)[0]:
+                        log.append(LogEntry(int(w), int(s.turn[w]), "choice", f"{event.title}: you chose "
+                                            f"'{option.label}'", option.text, int(ev.country[e])))
+                        if causes is not None and ev.country[e] >= 0:
+                            causes.add(int(w), int(ev.country[e]), f"your answer to '{event.title}'")
+        s.awaiting[:, e] &= s.done
+
+
+def fire_events(params: Params, s: State, log: list[LogEntry] | None, causes: Causes | None) -> None:
+    """Fire the events whose trigger holds this turn; events with choices then wait for an answer."""
+    ev = params.events
+    n_e = len(ev.events)
+    if n_e == 0:
+        return
+    u = rng.uniform(s.seed, s.turn, rng.Purpose.EVENT, (n_e,))
+    live = ~s.done
+    ones = np.ones(s.worlds)
+    for e, event in enumerate(ev.events):
+        fire = live & (u[:, e] < ev.chance[e])
+        if event.once:
+            fire &= ~s.fired[:, e]
+        if ev.turn[e] >= 0:
+            fire &= s.turn == ev.turn[e]
+        if ev.when[e] is not None:
+            held = np.broadcast_to(ev.when[e](s), (s.worlds, params.n_countries))
+            fire &= held[:, max(ev.country[e], 0)] if ev.country[e] >= 0 else held.any(axis=1)
+        if not fire.any():
+            continue
+        s.fired[:, e] |= fire
+        target = np.full(s.worlds, ev.country[e])
+        schedule(params, s, ev.effects, np.full(s.worlds, e), target, ones, fire)
+        if event.choices:
+            s.awaiting[:, e] |= fire
+        if log is not None:
+            for w in np.nonzero(fire)[0]:
+                log.append(LogEntry(int(w), int(s.turn[w]), "event", event.title, event.text, int(ev.country[e])))
+                if causes is not None and ev.country[e] >= 0:
+                    causes.add(int(w), int(ev.country[e]), f"the event '{event.title}'")
+
+
+def apply_pending(params: Params, s: State) -> None:
+    """Apply the effects that come due this turn and clear their slot of the ring buffer."""
+    wi = np.arange(s.worlds)
+    slot = s.turn % params.horizon
+    due_c = s.pending_country[wi, slot]
+    due_p = s.pending_player[wi, slot]
+    live = ~s.done
+    s.country += due_c * live[:, None, None]
+    s.player += due_p * live[:, None]
+    s.pending_country[wi, slot] = 0.0
+    s.pending_player[wi, slot] = 0.0
+
+
+def awaiting_events(params: Params, s: State, world: int = 0) -> list[int]:
+    """Indexes of the events waiting for the player's choice in a world."""
+    return [int(e) for e in np.nonzero(s.awaiting[world])[0]]
+
+
+__all__ = ["resolve_choices", "fire_events", "apply_pending", "awaiting_events", "L"]

@@ -1,0 +1,86 @@
+"""Objectives, score and the outcome of a game."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from diplosim.engine.params import Params
+from diplosim.engine.state import State
+
+
+def _holds(params: Params, s: State, o: int) -> np.ndarray:
+    return np.broadcast_to(params.objective_tests[o](s), (s.worlds, params.n_countries)).all(axis=1)
+
+
+def update_objectives(params: Params, s: State, played: np.ndarray, final: np.ndarray) -> None:
+    """After a turn: mark objectives met or failed. `played` is the turn just played per world,
+    `final` marks worlds whose game ends now."""
+    live = ~s.done
+    for o, obj in enumerate(params.objectives):
+        holds = _holds(params, s, o)
+        open_ = live & ~s.objective_met[:, o] & ~s.objective_failed[:, o]
+        if obj.kind == "reach":
+            deadline = params.objective_deadline[o]
+            if obj.at_end:
+                judge = open_ & (final | (played >= deadline))
+                s.objective_met[:, o] |= judge & holds
+                s.objective_failed[:, o] |= judge & ~holds
+            else:
+                s.objective_met[:, o] |= open_ & holds & (played <= deadline)
+                s.objective_failed[:, o] |= open_ & ~holds & ((played >= deadline) | final)
+        elif obj.kind == "keep":
+            s.objective_failed[:, o] |= open_ & ~holds
+            s.objective_met[:, o] |= open_ & holds & final
+        else:  # avoid
+            s.objective_failed[:, o] |= open_ & holds
+            s.objective_met[:, o] |= open_ & ~holds & final
+
+
+def required_failed(params: Params, s: State) -> np.ndarray:
+    """Worlds where a required objective can no longer be met."""
+    req = np.array([o.required for o in params.objectives], dtype=bool)
+    return (s.objective_failed & req[None, :]).any(axis=1)
+
+
+def score(params: Params, s: State) -> np.ndarray:
+    """Points of the objectives met plus the scenario's score terms (W,)."""
+    points = np.array([o.points for o in params.objectives])
+    total = (s.objective_met * points[None, :]).sum(axis=1)
+    for read, weight in params.score_readers:
+        total = total + weight * np.broadcast_to(read(s), (s.worlds, params.n_countries))[:, 0]
+    return total
+
+
+def won(params: Params, s: State) -> np.ndarray:
+    """Finished worlds that met every required objective (W,)."""
+    req = np.array([o.required for o in params.objectives], dtype=bool)
+    return s.done & ~s.lost & (s.objective_met | ~req[None, :]).all(axis=1)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one game ended, and why."""
+
+    result: str  # "won", "lost" or "playing"
+    score: float
+    met: tuple[str, ...]
+    failed: tuple[str, ...]
+    reason: str
+
+
+def outcome(params: Params, s: State, world: int = 0) -> Outcome:
+    """The outcome of one world, with the reason in words."""
+    met = tuple(o.id for i, o in enumerate(params.objectives) if s.objective_met[world, i])
+    failed = tuple(o.id for i, o in enumerate(params.objectives) if s.objective_failed[world, i])
+    sc = float(score(params, s.world(world))[0])
+    if not s.done[world]:
+        return Outcome("playing", sc, met, failed, "the game is still going")
+    texts = {o.id: o.text for o in params.objectives}
+    req_failed = [texts[i] for i in failed if next(o for o in params.objectives if o.id == i).required]
+    if won(params, s.world(world))[0]:
+        reason = "every required objective was met" + (f": {'; '.join(texts[i] for i in met)}" if met else "")
+        return Outcome("won", sc, met, failed, reason)
+    reason = "required objective failed: " + "; ".join(req_failed) if req_failed else "required objectives unmet"
+    return Outcome("lost", sc, met, failed, reason)

@@ -1,0 +1,129 @@
+"""Bots that play for balance testing, vectorised over worlds.
+
+A policy maps (params, state) to one turn's Actions. Its luck comes from the same counter-based
+generator as the rules, keyed by each world's seed, so a bot's game replays exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from diplosim.engine import layout as L
+from diplosim.engine import rng
+from diplosim.engine.actions import LEGAL, Actions, legality
+from diplosim.engine.params import Params
+from diplosim.engine.state import State
+
+Policy = Callable[[Params, State], Actions]
+POLICY_NAMES = ("passive", "random", "greedy", "only:TOOL")
+
+
+def _pairs(params: Params) -> tuple[np.ndarray, np.ndarray]:
+    """Tool index and target column of every flattened (tool, column) pair."""
+    n_cols = params.n_countries + 1
+    flat = np.arange(params.n_tools * n_cols)
+    return flat // n_cols, flat % n_cols
+
+
+def _to_target(params: Params, column: np.ndarray) -> np.ndarray:
+    return np.where(column >= params.n_countries, -1, column)
+
+
+def _pick_sequentially(params: Params, s: State, preference: np.ndarray, min_preference: float = -np.inf,
+                       distinct: bool = False) -> Actions:
+    """Take, slot by slot, the affordable legal pair with the highest preference (W, T*(C+1)),
+    paying for each as it goes. distinct forbids using the same pair twice in a turn."""
+    w = s.worlds
+    slots = params.constants.max_actions
+    acts = Actions.empty(params, w, slots)
+    ok = (legality(params, s, ignore_costs=True) == LEGAL).reshape(w, -1)
+    tool_of, col_of = _pairs(params)
+    capital = s.player[:, L.CAPITAL].copy()
+    budget = s.player[:, L.BUDGET].copy()
+    cooldown_once = params.tools.cooldown[tool_of] > 0
+    wi = np.arange(w)
+    for k in range(slots):
+        afford = (params.tools.capital[tool_of][None, :] <= capital[:, None]) & (
+            params.tools.budget[tool_of][None, :] <= budget[:, None])
+        score = np.where(ok & afford, preference, -np.inf)
+        best = np.argmax(score, axis=1)
+        chosen = np.isfinite(score[wi, best]) & (score[wi, best] > min_preference)
+        t, col = tool_of[best], col_of[best]
+        acts.tool[:, k] = np.where(chosen, t, -1)
+        acts.target[:, k] = np.where(chosen, _to_target(params, col), -1)
+        capital -= chosen * params.tools.capital[t]
+        budget -= chosen * params.tools.budget[t]
+        if distinct:
+            ok[wi, best] &= ~chosen
+        else:
+            ok[wi, best] &= ~(chosen & cooldown_once[best])
+    return acts
+
+
+def passive(params: Params, s: State) -> Actions:
+    """Does nothing and takes the default answer to every event."""
+    return Actions.empty(params, s.worlds, 1)
+
+
+def random_policy(params: Params, s: State) -> Actions:
+    """Uniform over the legal actions it can afford, until its capital runs out; random answers."""
+    n_pairs = params.n_tools * (params.n_countries + 1)
+    pref = rng.uniform(s.seed, s.turn, rng.Purpose.POLICY, (n_pairs,))
+    acts = _pick_sequentially(params, s, pref)
+    n_choices = np.array([max(len(e.choices), 1) for e in params.events.events], dtype=np.int64)
+    if n_choices.size:
+        u = rng.uniform(s.seed, s.turn, rng.Purpose.POLICY, (n_choices.size,), salt=1)
+        acts.choice[:] = (u * n_choices[None, :]).astype(np.int64)
+    return acts
+
+
+def only(tool_id: str) -> Policy:
+    """Uses one tool whenever legal, on the legal target with the worst estimated rights."""
+
+    def policy(params: Params, s: State) -> Actions:
+        t = params.tool_index(tool_id)
+        tool_of, col_of = _pairs(params)
+        worst = -np.concatenate([s.estimate.mean(axis=-1), np.zeros((s.worlds, 1))], axis=1)
+        pref = np.where(tool_of[None, :] == t, worst[:, col_of], -np.inf)
+        return _pick_sequentially(params, s, pref, distinct=True)
+
+    policy.__name__ = f"only:{tool_id}"
+    return policy
+
+
+def greedy(params: Params, s: State, chunk: int = 48) -> Actions:
+    """One-step lookahead: tries every legal action on a copy of each world (with imagined luck,
+    judged on the player's estimates, not the hidden truth) and takes the best ones it can afford."""
+    from diplosim.engine.lookahead import action_values
+
+    parts = []
+    for start in range(0, s.worlds, chunk):
+        sub = s.worlds_where(np.arange(start, min(start + chunk, s.worlds)))
+        gains, _ = action_values(params, sub)
+        parts.append(_pick_sequentially(params, sub, gains, min_preference=0.0, distinct=True))
+    return Actions(np.concatenate([p.tool for p in parts]), np.concatenate([p.target for p in parts]),
+                   np.concatenate([p.choice for p in parts]))
+
+
+def get_policy(name: str) -> Policy:
+    """The policy called `name` (passive, random, greedy, only:TOOL); ValueError if unknown."""
+    from diplosim.scenario.messages import did_you_mean
+
+    table = {"passive": passive, "random": random_policy, "greedy": greedy}
+    if name in table:
+        return table[name]
+    if name.startswith("only:") and len(name) > 5:
+        return only(name[5:])
+    raise ValueError(f"unknown policy '{name}'; use passive, random, greedy or only:TOOL."
+                     f"{did_you_mean(name, list(table))}")
+
+
+def check_policy(params: Params, name: str) -> None:
+    """Raise ValueError with a sentence when a policy name does not fit this scenario."""
+    from diplosim.scenario.messages import did_you_mean
+
+    get_policy(name)
+    if name.startswith("only:") and name[5:] not in params.tools.ids:
+        raise ValueError(f"policy '{name}' names no tool of this scenario.{did_you_mean(name[5:], params.tools.ids)}")

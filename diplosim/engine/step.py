@@ -1,0 +1,103 @@
+"""One turn of the game for every world: ``step(params, state, actions) -> (state, log)``.
+
+The step is pure: it copies its input (unless told it may reuse it), draws all its luck from
+the counter-based generator keyed by each world's seed, and returns the new state and the log.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from diplosim.engine import layout as L
+from diplosim.engine import mechanics as M
+from diplosim.engine.actions import Actions, legality
+from diplosim.engine.diplomacy import take_action
+from diplosim.engine.events import apply_pending, fire_events, resolve_choices
+from diplosim.engine.log import Causes, LogEntry
+from diplosim.engine.objectives import required_failed, update_objectives
+from diplosim.engine.params import Params
+from diplosim.engine.state import State
+
+_DECISION_TEXT = {
+    L.REFORM: ("{c} announced reforms", "pressure and leverage outweighed the cost of conceding"),
+    L.HARDEN: ("{c} hardened its stance and cracked down", "its government lost face"),
+    L.RETALIATE: ("{c} retaliated against your trade", "economic pressure without enough leverage"),
+    L.TURN_TO_RIVAL: ("{c} turned to the rival patron", "pressure pushed it toward the rival's offers"),
+}
+
+
+def step(params: Params, state: State, actions: Actions, *, log: bool = False,
+         inplace: bool = False) -> tuple[State, list[LogEntry]]:
+    """Play one turn in every world. With log=True the returned list says what happened and why
+    (the numbers are the same either way); inplace=True lets a batch reuse the input's buffers."""
+    s = state if inplace else state.copy()
+    entries: list[LogEntry] | None = [] if log else None
+    causes = Causes(s.worlds, params.n_countries) if log else None
+    before_est = s.estimate.copy() if log else None
+    before_face = s.face.copy() if log else None
+    live = ~s.done
+
+    resolve_choices(params, s, actions.choice, entries, causes)
+    M.derive_leverage(params, s)
+    slots = min(actions.tool.shape[1], params.constants.max_actions)
+    if slots and (actions.tool >= 0).any():
+        static_codes = legality(params, s, ignore_costs=True)
+        for k in range(slots):
+            take_action(params, s, actions.tool[:, k], actions.target[:, k], k, static_codes, entries, causes)
+    fire_events(params, s, entries, causes)
+    apply_pending(params, s)
+    M.clip_state(params, s)
+    decision = M.decide(params, s, live)
+    M.act_on_decisions(params, s, decision)
+    M.drift_rights(params, s, live)
+    M.gross_abuses(params, s, live)
+    M.converge_interests(params, s, live)
+    M.recover_and_decay(params, s, live)
+    M.clip_state(params, s)
+    M.update_estimates(params, s, live)
+    M.derive_leverage(params, s)
+
+    played = s.turn.copy()
+    final = live & (played >= params.turns)
+    update_objectives(params, s, played, final)
+    lost_now = live & required_failed(params, s)
+    s.lost |= lost_now
+    s.done |= final | lost_now
+    s.turn += live
+    M.player_upkeep(params, s, live & ~s.done)
+    if log:
+        _log_turn(params, s, live, played, decision, before_est, before_face, lost_now, entries, causes)
+    return s, entries or []
+
+
+def _log_turn(params, s, live, played, decision, before_est, before_face, lost_now, entries, causes) -> None:
+    """Decisions of governments, then per country what visibly changed and why."""
+    themes = params.themes
+    for w in np.nonzero(live)[0]:
+        turn = int(played[w])
+        for c in range(params.n_countries):
+            name = params.country_names[c]
+            d = int(decision[w, c])
+            if d in _DECISION_TEXT:
+                text, why = _DECISION_TEXT[d]
+                extra = causes.of(int(w), c)
+                cause = why + ("; " + "; ".join(extra) if extra and d == L.HARDEN else "")
+                entries.append(LogEntry(int(w), turn, "decision", text.format(c=name), cause, c))
+                causes.add(int(w), c, f"its government chose to {L.DECISIONS[d].replace('_', ' ')}")
+            delta = s.estimate[w, c] - before_est[w, c]
+            for h in np.nonzero(np.abs(delta) >= 3.0)[0]:
+                verb = "rose" if delta[h] > 0 else "fell"
+                why = causes.of(int(w), c) or ["drift toward what its institutions support"]
+                unc = s.country[w, c, L.UNCERTAINTY]
+                entries.append(LogEntry(int(w), turn, "change",
+                                        f"Rights ({themes[h]}) in {name} {verb} {abs(delta[h]):.0f} "
+                                        f"(estimate {s.estimate[w, c, h]:.0f} ± {unc:.0f})", "; ".join(why), c))
+            face_drop = before_face[w, c] - s.face[w, c]
+            if face_drop >= 5.0:
+                entries.append(LogEntry(int(w), turn, "change", f"{name}'s government lost {face_drop:.0f} face",
+                                        "; ".join(causes.of(int(w), c)) or "public pressure", c))
+        if lost_now[w]:
+            entries.append(LogEntry(int(w), turn, "objective", "The game is lost",
+                                    "a required objective can no longer be met"))
+        elif s.done[w]:
+            entries.append(LogEntry(int(w), turn, "objective", "The game is over", "the last turn was played"))
