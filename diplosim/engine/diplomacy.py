@@ -8,7 +8,8 @@ import numpy as np
 
 from diplosim.engine import layout as L
 from diplosim.engine import rng
-from diplosim.engine.actions import COOLDOWN, LEGAL, NO_BUDGET, NO_CAPITAL, WRONG_TARGET, pay, schedule, target_column
+from diplosim.engine.actions import (COOLDOWN, LEGAL, NO_BUDGET, NO_CAPITAL, UNAVAILABLE, WRONG_TARGET, pay,
+                                     schedule, target_column)
 from diplosim.engine.log import Causes, LogEntry
 from diplosim.engine.mechanics import sigmoid
 from diplosim.engine.params import Params
@@ -87,10 +88,13 @@ def take_action(params: Params, s: State, tool: np.ndarray, target: np.ndarray, 
     tt, k = params.tools, params.constants
     w = s.worlds
     wi = np.arange(w)
-    t = np.maximum(tool, 0)
-    column = target_column(params, t, target)
-    codes = allowed_now(params, s, static_codes, t, column)
     requested = (tool >= 0) & ~s.done
+    # Orders naming no tool or country of this scenario are refused like any other illegal order.
+    known = (tool < params.n_tools) & (target < params.n_countries)
+    t = np.where(known, np.maximum(tool, 0), 0)
+    target = np.where(known, target, -1)
+    column = target_column(params, t, target)
+    codes = np.where(known, allowed_now(params, s, static_codes, t, column), UNAVAILABLE)
     active = requested & (codes == LEGAL)
     repeated = active & (s.last_used[wi, t, np.maximum(column, 0)] == s.turn)
     pay(params, s, t, np.maximum(column, 0), active)
@@ -188,6 +192,7 @@ def _log_action(params, s, tool, target, requested, active, codes, stalled, succ
     for w in np.nonzero(requested)[0]:
         t = int(tool[w])
         if t >= params.n_tools:
+            log.append(LogEntry(int(w), int(s.turn[w]), "warning", f"order refused: no tool number {t}"))
             continue
         name = tt.tools[t].name
         c = int(target[w])

@@ -39,16 +39,18 @@ def decide(params: Params, s: State, live: np.ndarray) -> np.ndarray:
     pressure, lev = s.pressure, s.leverage
     rel, res, face = c[:, :, L.RELATIONS], c[:, :, L.RESISTANCE], c[:, :, L.FACE]
     u = np.empty(s.pressure.shape + (5,))
-    u[..., L.REFORM] = (-1.2 + 0.06 * pressure * (0.5 + lev / 100.0) + 0.02 * (rel - 50.0)
-                        + 0.01 * c[:, :, L.LEGITIMACY] + 0.01 * (c[:, :, L.CAPACITY] - 30.0)
-                        - 0.03 * (res - 50.0))
+    # Without pressure a government has no reason to move: goodwill and stance only matter under pressure.
+    engaged = np.minimum(1.0, pressure / 10.0)
+    u[..., L.REFORM] = (-1.5 + 0.06 * pressure * (0.5 + lev / 100.0)
+                        + engaged * (0.02 * (rel - 50.0) + 0.01 * c[:, :, L.LEGITIMACY]
+                                     + 0.01 * (c[:, :, L.CAPACITY] - 30.0) - 0.03 * (res - 50.0)))
     u[..., L.STALL] = 0.0
     u[..., L.HARDEN] = (-1.6 + k.hardening * (0.08 * s.face_lost + 0.03 * np.maximum(0.0, 45.0 - face))
                         + 0.02 * (res - 50.0) - 0.01 * (c[:, :, L.STABILITY] - 50.0))
     u[..., L.RETALIATE] = (-2.5 + k.retaliation * 0.06 * s.econ_pressure * (1.0 - lev / 100.0)
                            + 0.02 * (50.0 - rel))
-    u[..., L.TURN_TO_RIVAL] = (-2.8 + 0.04 * c[:, :, L.RIVAL_PULL]
-                               + 0.03 * pressure * (1.0 - rel / 100.0))
+    u[..., L.TURN_TO_RIVAL] = (-3.0 + 0.02 * c[:, :, L.RIVAL_PULL]
+                               + 0.08 * pressure * (1.0 - rel / 100.0))
     noise = rng.gumbel(s.seed, s.turn, rng.Purpose.AGENT, (params.n_countries, 5)) * k.agent_noise
     choice = np.argmax(u + noise, axis=-1)
     return np.where(live[:, None], choice, L.STALL)
@@ -69,13 +71,12 @@ def act_on_decisions(params: Params, s: State, decision: np.ndarray) -> None:
     c[:, :, L.RESISTANCE] += np.where(decision == L.REFORM, -2.0, 0.0) + harden * 4.0 * k.hardening
     c[:, :, L.RELATIONS] += (np.where(decision == L.REFORM, 1.0, 0.0) - 3.0 * harden - 4.0 * retaliate
                              - 2.0 * rival)
-    c[:, :, L.FACE] += np.where(decision == L.REFORM, 2.0, 0.0)
     c[:, :, L.CIVIL_SOCIETY] -= harden * 1.0
     trade_cut = retaliate * 6.0 * k.retaliation + rival * 2.0
     commerce_hit = (trade_cut * c[:, :, L.TRADE] / 30.0).sum(axis=1) * params.commerce_weight * 0.5
     c[:, :, L.TRADE] -= trade_cut
     s.player[:, L.COMMERCE] -= commerce_hit
-    c[:, :, L.RIVAL_PULL] += rival * 6.0
+    c[:, :, L.RIVAL_PULL] += rival * 6.0 * (1.0 - c[:, :, L.RIVAL_PULL] / 100.0)
     s.pressure[:] = np.where(decision == L.REFORM, s.pressure * 0.3, s.pressure)
 
 
@@ -103,7 +104,7 @@ def gross_abuses(params: Params, s: State, live: np.ndarray) -> None:
     worst = s.rights.min(axis=-1)
     s.abuse[:] = np.where(live[:, None], (worst < k.abuse_threshold) | (s.abuse & (worst < k.abuse_threshold + 5)),
                           s.abuse)
-    s.country[:, :, L.STABILITY] -= s.abuse * 1.0
+    s.country[:, :, L.STABILITY] -= (s.abuse & live[:, None]) * 1.0
 
 
 def update_estimates(params: Params, s: State, live: np.ndarray) -> None:

@@ -1,0 +1,144 @@
+"""The single-game API: legality with reasons, queue and undo, events, saves, outcome, policies."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from diplosim.engine import Actions, Game, IllegalAction, get_policy, initial_state, legality, step
+from diplosim.engine.actions import NO_CAPITAL, UNAVAILABLE, WRONG_TARGET
+from diplosim.engine.policies import check_policy
+
+
+def test_illegal_actions_are_refused_with_a_reason(params):
+    g = Game(params, 1)
+    assert "legitimacy" in g.check("military_intervention", "crisia")
+    assert "no tool 'sanktions'" in g.check("sanktions", "crisia")
+    assert "no country" in g.check("sanctions", "atlantis")
+    assert "choose a country" in g.check("sanctions", None)
+    with pytest.raises(IllegalAction, match="political capital"):
+        for _ in range(5):
+            g.queue("sanctions", "proudland")
+
+
+def test_queue_and_undo_before_the_turn_ends(params):
+    g = Game(params, 1)
+    g.queue("quiet_engagement", "opena")
+    g.queue("monitoring", "proudland")
+    assert g.undo().tool == "monitoring"
+    assert [o.tool for o in g.current.orders] == ["quiet_engagement"]
+    g.end_turn()
+    assert g.turns[0].orders[0].target == "opena"
+    assert g.turn == 2
+
+
+def test_events_wait_for_a_choice_and_unanswered_ones_take_the_default(params):
+    answered, default = Game(params, 1), Game(params, 1)
+    for g in (answered, default):
+        for _ in range(3):
+            g.end_turn()
+        assert g.awaiting() == ["crackdown"]
+    answered.choose("crackdown", "protest")
+    answered.end_turn()
+    default.end_turn()
+    assert any("Protest" in e.text for e in answered.log)
+    assert any("Stay quiet" in e.text for e in default.log)
+    with pytest.raises(IllegalAction):
+        answered.choose("crackdown", "dance")
+
+
+def test_the_log_says_what_happened_and_why(params):
+    g = Game(params, 2)
+    g.queue("public_criticism", "proudland")
+    entries = g.end_turn()
+    action = [e for e in entries if e.kind == "action"]
+    assert action and "public criticism" in action[0].text.lower()
+    assert all(e.cause for e in entries if e.kind in ("action", "decision", "change"))
+
+
+def test_batch_masks_illegal_actions_without_crashing(params):
+    s = initial_state(params, np.arange(3, dtype=np.uint64))
+    acts = Actions.empty(params, 3, 2)
+    acts.tool[:, 0] = [params.tool_index("military_intervention"), params.tool_index("sanctions"), 99]
+    acts.target[:, 0] = [2, -1, 0]
+    acts.tool[:, 1] = params.tool_index("cultural_training")
+    after, _ = step(params, s, acts)
+    assert after.tool_uses[:, params.tool_index("military_intervention")].sum() == 0
+    assert after.tool_uses[:, params.tool_index("sanctions")].sum() == 0
+    assert after.tool_uses[:, params.tool_index("cultural_training")].sum() == 3
+
+
+def test_legality_codes(params):
+    s = initial_state(params, np.arange(2, dtype=np.uint64))
+    codes = legality(params, s)
+    san, c = params.tool_index("sanctions"), params.n_countries
+    assert codes[0, san, c] == WRONG_TARGET
+    s.player[:, 0] = 0  # capital
+    assert legality(params, s)[0, san, 0] == NO_CAPITAL
+    assert legality(params.forbid("sanctions"), s)[0, san, 0] == UNAVAILABLE
+
+
+def test_a_game_ends_with_an_outcome_and_a_reason(params):
+    g = Game(params, 5)
+    policy = get_policy("only:quiet_engagement")
+    while not g.over:
+        g.play_policy_turn(policy)
+    out = g.outcome()
+    assert out.result in ("won", "lost")
+    assert out.reason
+    assert g.turn <= params.turns + 1
+
+
+@pytest.mark.parametrize("name", ["passive", "random", "greedy", "only:quiet_engagement", "only:cultural_training"])
+def test_policies_play_legal_games_to_the_end(params, name):
+    policy = get_policy(name)
+    s = initial_state(params, np.arange(6, dtype=np.uint64))
+    for _ in range(params.turns):
+        acts = policy(params, s)
+        codes = legality(params, s, ignore_costs=True)
+        for w in range(s.worlds):
+            for k in range(acts.tool.shape[1]):
+                t = acts.tool[w, k]
+                if t >= 0:
+                    col = acts.target[w, k] if acts.target[w, k] >= 0 else params.n_countries
+                    assert codes[w, t, col] == 0
+        s, _ = step(params, s, acts)
+    assert s.done.all()
+
+
+def test_greedy_beats_random_and_random_is_busier_than_passive(params):
+    seeds = np.arange(48, dtype=np.uint64)
+    from diplosim.engine import score
+    results = {}
+    for name in ("passive", "random", "greedy"):
+        policy = get_policy(name)
+        s = initial_state(params, seeds)
+        while not s.done.all():
+            s, _ = step(params, s, policy(params, s))
+        results[name] = (score(params, s).mean(), s.tool_uses.sum())
+    assert results["greedy"][0] > results["random"][0]
+    assert results["passive"][1] == 0 < results["random"][1]
+
+
+def test_unknown_policies_get_a_sentence(params):
+    with pytest.raises(ValueError, match="Did you mean 'greedy'"):
+        get_policy("gredy")
+    with pytest.raises(ValueError, match="names no tool"):
+        check_policy(params, "only:sanktions")
+
+
+def test_damaged_or_mismatched_saves_are_refused_with_a_sentence(params):
+    g = Game(params, 3)
+    g.queue("quiet_engagement", "opena")
+    g.end_turn()
+    good = g.to_save("abc")
+    for bad, words in (({"format": "x"}, "not a diplosim save"),
+                       ({**good, "version": 9}, "format version"),
+                       ({**good, "scenario": "other"}, "from scenario 'other'"),
+                       ({**good, "seed": "x"}, "seed"),
+                       ({**good, "turns": [{"orders": [["nope", None]]}]}, "does not replay"),
+                       ({**good, "turns": "x"}, "turns")):
+        with pytest.raises(ValueError, match=words):
+            Game.from_save(params, bad, "abc")
+    with pytest.raises(ValueError, match="changed since"):
+        Game.from_save(params, good, "different")
