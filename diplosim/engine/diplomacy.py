@@ -213,7 +213,7 @@ def _log_action(params, s, tool, target, requested, active, codes, stalled, succ
                      else "too few votes: relations, credibility and a coalition win votes")
         else:
             verdict = "landed" if success[w] else "was rebuffed"
-            text = f"Your {name.lower()}{where} {verdict}"
+            text = f"{name}{where}: {verdict}"
             cause = tt.tools[t].description.split(".")[0].lower()
         log.append(LogEntry(int(w), turn, "action", text, cause, c if tt.target_kind[t] <= 1 else -1))
         if face_cost[w] >= 1 and causes is not None:

@@ -24,7 +24,7 @@ class LogEntry:
 class Causes:
     """Collects, during one step, why each country changed, so the turn summary can say why."""
 
-    def __init__(self, worlds: int, countries: int) -> None:
+    def __init__(self) -> None:
         self.by_country: dict[tuple[int, int], list[str]] = {}
 
     def add(self, world: int, country: int, cause: str) -> None:
@@ -32,5 +32,8 @@ class Causes:
         self.by_country.setdefault((world, country), []).append(cause)
 
     def of(self, world: int, country: int) -> list[str]:
-        """The causes recorded for a country, in order."""
-        return self.by_country.get((world, country), [])
+        """The causes recorded for a country, in order, repeats folded into one with a count."""
+        counts: dict[str, int] = {}
+        for cause in self.by_country.get((world, country), []):
+            counts[cause] = counts.get(cause, 0) + 1
+        return [c if n == 1 else f"{c} (x{n})" for c, n in counts.items()]

@@ -33,8 +33,9 @@ def _to_target(params: Params, column: np.ndarray) -> np.ndarray:
 
 def _pick_sequentially(params: Params, s: State, preference: np.ndarray, min_preference: float = -np.inf,
                        distinct: bool = False) -> Actions:
-    """Take, slot by slot, the affordable legal pair with the highest preference (W, T*(C+1)),
-    paying for each as it goes. distinct forbids using the same pair twice in a turn."""
+    """Take, slot by slot, the affordable legal pair with the highest preference (W, T*(C+1)), or
+    (W, slots, T*(C+1)) for a fresh preference each slot, paying for each as it goes. distinct
+    forbids using the same pair twice in a turn."""
     w = s.worlds
     slots = params.constants.max_actions
     acts = Actions.empty(params, w, slots)
@@ -47,7 +48,8 @@ def _pick_sequentially(params: Params, s: State, preference: np.ndarray, min_pre
     for k in range(slots):
         afford = (params.tools.capital[tool_of][None, :] <= capital[:, None]) & (
             params.tools.budget[tool_of][None, :] <= budget[:, None])
-        score = np.where(ok & afford, preference, -np.inf)
+        pref = preference[:, k] if preference.ndim == 3 else preference
+        score = np.where(ok & afford, pref, -np.inf)
         best = np.argmax(score, axis=1)
         chosen = np.isfinite(score[wi, best]) & (score[wi, best] > min_preference)
         t, col = tool_of[best], col_of[best]
@@ -70,7 +72,7 @@ def passive(params: Params, s: State) -> Actions:
 def random_policy(params: Params, s: State) -> Actions:
     """Uniform over the legal actions it can afford, until its capital runs out; random answers."""
     n_pairs = params.n_tools * (params.n_countries + 1)
-    pref = rng.uniform(s.seed, s.turn, rng.Purpose.POLICY, (n_pairs,))
+    pref = rng.uniform(s.seed, s.turn, rng.Purpose.POLICY, (params.constants.max_actions, n_pairs))
     acts = _pick_sequentially(params, s, pref)
     n_choices = np.array([max(len(e.choices), 1) for e in params.events.events], dtype=np.int64)
     if n_choices.size:

@@ -21,7 +21,7 @@ from diplosim.engine.state import State
 _DECISION_TEXT = {
     L.REFORM: ("{c} announced reforms", "pressure and leverage outweighed the cost of conceding"),
     L.HARDEN: ("{c} hardened its stance and cracked down", "its government lost face"),
-    L.RETALIATE: ("{c} retaliated against your trade", "economic pressure without enough leverage"),
+    L.RETALIATE: ("{c} retaliated against your trade", "its government resents your pressure and poor relations"),
     L.TURN_TO_RIVAL: ("{c} turned to the rival patron", "pressure pushed it toward the rival's offers"),
 }
 
@@ -32,8 +32,8 @@ def step(params: Params, state: State, actions: Actions, *, log: bool = False,
     (the numbers are the same either way); inplace=True lets a batch reuse the input's buffers."""
     s = state if inplace else state.copy()
     entries: list[LogEntry] | None = [] if log else None
-    causes = Causes(s.worlds, params.n_countries) if log else None
-    before_est = s.estimate.copy() if log else None
+    causes = Causes() if log else None
+    before_rights = s.rights.copy() if log else None
     before_face = s.face.copy() if log else None
     live = ~s.done
 
@@ -66,11 +66,11 @@ def step(params: Params, state: State, actions: Actions, *, log: bool = False,
     s.turn += live
     M.player_upkeep(params, s, live & ~s.done)
     if log:
-        _log_turn(params, s, live, played, decision, before_est, before_face, lost_now, entries, causes)
+        _log_turn(params, s, live, played, decision, before_rights, before_face, lost_now, entries, causes)
     return s, entries or []
 
 
-def _log_turn(params, s, live, played, decision, before_est, before_face, lost_now, entries, causes) -> None:
+def _log_turn(params, s, live, played, decision, before_rights, before_face, lost_now, entries, causes) -> None:
     """Decisions of governments, then per country what visibly changed and why."""
     themes = params.themes
     for w in np.nonzero(live)[0]:
@@ -84,14 +84,15 @@ def _log_turn(params, s, live, played, decision, before_est, before_face, lost_n
                 cause = why + ("; " + "; ".join(extra) if extra and d == L.HARDEN else "")
                 entries.append(LogEntry(int(w), turn, "decision", text.format(c=name), cause, c))
                 causes.add(int(w), c, f"its government chose to {L.DECISIONS[d].replace('_', ' ')}")
-            delta = s.estimate[w, c] - before_est[w, c]
-            for h in np.nonzero(np.abs(delta) >= 3.0)[0]:
-                verb = "rose" if delta[h] > 0 else "fell"
-                why = causes.of(int(w), c) or ["drift toward what its institutions support"]
+            delta = s.rights[w, c] - before_rights[w, c]
+            for h in np.nonzero(np.abs(delta) >= 2.5)[0]:
+                verb = "improved" if delta[h] > 0 else "worsened"
+                why = causes.of(int(w), c) or ["drift toward what its institutions and stance support"]
                 unc = s.country[w, c, L.UNCERTAINTY]
                 entries.append(LogEntry(int(w), turn, "change",
-                                        f"Rights ({themes[h]}) in {name} {verb} {abs(delta[h]):.0f} "
-                                        f"(estimate {s.estimate[w, c, h]:.0f} ± {unc:.0f})", "; ".join(why), c))
+                                        f"Reports: {themes[h].replace('_', ' ')} in {name} {verb} "
+                                        f"(your estimate now {s.estimate[w, c, h]:.0f} ± {unc:.0f})",
+                                        "; ".join(why), c))
             face_drop = before_face[w, c] - s.face[w, c]
             if face_drop >= 5.0:
                 entries.append(LogEntry(int(w), turn, "change", f"{name}'s government lost {face_drop:.0f} face",

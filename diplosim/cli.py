@@ -1,0 +1,346 @@
+"""The `diplosim` command.
+
+Each verb is a small function. Heavy modules (the engine, pygame, numpy, matplotlib) are
+imported inside the verbs that need them, so `diplosim validate` starts fast. A user's mistake
+always ends in a sentence and a non-zero exit, never a traceback:
+exit 1 for a bad scenario or file, 2 for a usage error, 130 after Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+app = typer.Typer(
+    name="diplosim",
+    help="diplosim: a turn-based strategy game of human-rights diplomacy, for classrooms.\n\n"
+         "SCENARIO arguments take a path to a .yaml file or a built-in id "
+         "(see `diplosim scenarios`).",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class UserError(Exception):
+    """A mistake by the user: printed as one sentence, then exit with `code`."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class _Plain:
+    """Prints lines as they are; used when output goes to a file or a pipe (no colour there)."""
+
+    def __init__(self, stderr: bool = False) -> None:
+        self.file = sys.stderr if stderr else sys.stdout
+
+    def print(self, text: Any = "", style: str | None = None) -> None:
+        print(text, file=self.file, flush=False)
+
+
+def _console(stderr: bool = False, rich: bool = False) -> Any:
+    """A rich Console on a terminal (colour), else plain lines; both never wrap long lines."""
+    stream = sys.stderr if stderr else sys.stdout
+    if not rich and not (hasattr(stream, "isatty") and stream.isatty()):
+        return _Plain(stderr)  # importing rich costs start-up time for nothing here
+    from rich.console import Console
+
+    # soft_wrap: long lines stay whole so editors and tests can parse PATH:LINE:COL.
+    return Console(soft_wrap=True, highlight=False, markup=False, stderr=stderr)
+
+
+def print_problems(problems: Any, console: Any = None) -> None:
+    """Print Problems one per line: `PATH:LINE:COL: field: [warning: ]what; fix`."""
+    console = console or _console()
+    for problem in problems:
+        if problem.severity == "error":
+            console.print(problem.format(), style="red")
+        else:
+            field = f"{problem.field}: " if problem.field else ""
+            console.print(f"{problem.path}:{problem.line}:{problem.col}: {field}"
+                          f"{problem.severity}: {problem.message}", style="yellow")
+
+
+def verb(func: _F) -> _F:
+    """Turn ScenarioError/UserError into printed sentences, and Ctrl-C into a quiet exit 130."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from diplosim.scenario.yamlsafe import ScenarioError
+
+        try:
+            return func(*args, **kwargs)
+        except ScenarioError as exc:
+            print_problems(exc.problems)
+            raise typer.Exit(1) from None
+        except UserError as exc:
+            _console().print(f"diplosim: {exc}", style="red")
+            raise typer.Exit(exc.code) from None
+        except KeyboardInterrupt:
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+# --- validate -------------------------------------------------------------------------------
+@app.command()
+@verb
+def validate(
+    paths: Annotated[list[str], typer.Argument(
+        metavar="PATH", help="Scenario files (or built-in ids) to check.")],
+) -> None:
+    """Check scenario files and report every problem with its file, line and field.
+
+    Exit status: 0 when every file is valid (warnings do not count), 1 when any is not.
+    """
+    from diplosim.scenario.loader import load_scenario
+    from diplosim.scenario.yamlsafe import ScenarioError
+
+    console = _console()
+    failed = 0
+    for path in paths:
+        try:
+            loaded = load_scenario(path)
+        except ScenarioError as exc:
+            failed += 1
+            print_problems(exc.problems, console)
+            errors = sum(p.severity == "error" for p in exc.problems)
+            console.print(f"{path}: invalid — {_count(errors, 'error')}", style="red")
+            continue
+        sc = loaded.scenario
+        print_problems(loaded.warnings, console)
+        summary = ", ".join([_count(len(sc.countries), "country", "countries"),
+                             _count(len(loaded.tools), "tool"), _count(len(sc.events), "event"),
+                             _count(len(sc.objectives), "objective")])
+        if loaded.warnings:
+            summary += ", " + _count(len(loaded.warnings), "warning")
+        console.print(f"{path}: ok — {summary}", style="green")
+    if failed:
+        raise typer.Exit(1)
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+# --- schema ---------------------------------------------------------------------------------
+@app.command()
+@verb
+def schema(
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", metavar="FILE", help="Write the schema to FILE instead of printing it.",
+        dir_okay=False)] = None,
+) -> None:
+    """Print the JSON Schema (draft 2020-12) of scenario files, for editor completion.
+
+    Put `# yaml-language-server: $schema=PATH/TO/scenario.schema.json` on the first line of a
+    scenario to have the YAML language server complete and check it as you type.
+    """
+    from diplosim.scenario.loader import schema_text
+
+    text = schema_text()
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write the schema to '{output}' ({exc.strerror or exc}); "
+                        "check the folder exists and you may write there") from None
+    _console().print(f"wrote {output}")
+
+
+# --- scenarios ------------------------------------------------------------------------------
+@app.command()
+@verb
+def scenarios() -> None:
+    """List the built-in scenarios (their id and title).
+
+    Any command that takes a SCENARIO accepts one of these ids or a path to a .yaml file.
+    """
+    from rich.table import Table
+
+    from diplosim.scenario.loader import builtin_scenarios, scenarios_dir
+
+    found = builtin_scenarios()
+    console = _console(rich=True)
+    if not found:
+        console.print(f"no built-in scenarios found in {scenarios_dir()}")
+        return
+    table = Table(box=None, pad_edge=False, show_edge=False)
+    table.add_column("id", no_wrap=True)
+    table.add_column("title")
+    for sid, title, _ in found:
+        table.add_row(sid, title)
+    console.print(table)
+
+
+# --- new ------------------------------------------------------------------------------------
+@app.command()
+@verb
+def new(
+    scenario_id: Annotated[str, typer.Argument(
+        metavar="ID", help="Id of the new scenario: lower-case letters, digits and _.")],
+    folder: Annotated[Path, typer.Option(
+        "--dir", "-d", metavar="DIR", help="Folder to write ID.yaml into.",
+        file_okay=False)] = Path("."),
+) -> None:
+    """Write a commented starter scenario DIR/ID.yaml that validates as it is.
+
+    Edit it, then check it with `diplosim validate DIR/ID.yaml`; docs/authoring.md explains
+    every section.
+    """
+    from importlib import resources
+
+    if not _ID.match(scenario_id) or len(scenario_id) > 40:
+        raise UserError(f"'{scenario_id}' cannot be a scenario id; use lower-case letters, digits "
+                        "and _, starting with a letter (like my_scenario), at most 40 characters",
+                        code=2)
+    target = folder / f"{scenario_id}.yaml"
+    template = resources.files("diplosim.scenario").joinpath("template.yaml").read_text("utf-8")
+    title = scenario_id.replace("_", " ").strip().capitalize()
+    text = template.replace("{id}", scenario_id).replace("{title}", title)
+    text = _schema_comment(text, folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(target, "x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise UserError(f"'{target}' already exists; choose another id or folder, or delete the "
+                        "file first (diplosim never overwrites a scenario)") from None
+    except OSError as exc:
+        raise UserError(f"cannot write '{target}' ({exc.strerror or exc}); check the folder") \
+            from None
+    _console().print(f"wrote {target}; check it with `diplosim validate {target}`")
+
+
+def _schema_comment(text: str, folder: Path) -> str:
+    """Point the template's schema comment at the repository's schema file, if there is one."""
+    from diplosim.scenario.loader import scenarios_dir
+
+    schema_file = scenarios_dir().parent / "docs" / "scenario.schema.json"
+    if not schema_file.is_file():
+        return text
+    try:
+        rel = os.path.relpath(schema_file, folder.resolve())
+    except ValueError:  # another drive on Windows
+        rel = str(schema_file)
+    return re.sub(r"(# yaml-language-server: \$schema=)\S+", lambda m: m.group(1)
+                  + rel.replace(os.sep, "/"), text, count=1)
+
+# --- play, run, batch: the shells around the engine ----------------------------------------------
+Scenario = Annotated[str | None, typer.Argument(
+    metavar="[SCENARIO]", help="A scenario file or built-in id; default: the reference scenario.")]
+Seed = Annotated[int | None, typer.Option(
+    "--seed", min=0, max=2**63 - 1, help="Game seed (default: the scenario's).")]
+
+
+@app.command()
+@verb
+def play(
+    scenario: Scenario = None,
+    seed: Seed = None,
+    load: Annotated[str | None, typer.Option("--load", metavar="SAVE", help="Open a saved game.")] = None,
+    autoplay: Annotated[int | None, typer.Option(
+        "--autoplay", metavar="N", min=1, help="Play N turns with a bot through the real UI, then exit.")] = None,
+    policy: Annotated[str, typer.Option("--policy", help="Bot for --autoplay.")] = "greedy",
+    screenshot: Annotated[str | None, typer.Option(
+        "--screenshot", metavar="DIR", help="With --autoplay: save a PNG of each screen visited.")] = None,
+    stats: Annotated[str | None, typer.Option(
+        "--stats", metavar="FILE", help="With --autoplay: write frame-time statistics as JSON.")] = None,
+    size: Annotated[str, typer.Option("--size", metavar="WxH", help="Window size.")] = "1280x800",
+    scale: Annotated[float, typer.Option("--scale", min=0.5, max=3.0, help="UI scale.")] = 1.0,
+) -> None:
+    """Play a scenario in the game window (the reference scenario by default)."""
+    match = re.fullmatch(r"(\d{3,5})x(\d{3,5})", size)
+    if not match:
+        raise UserError(f"--size takes WIDTHxHEIGHT like 1280x800, not '{size}'", code=2)
+    from diplosim.ui.app import run_play
+
+    code = run_play(scenario, seed=seed, load=load, autoplay=autoplay, policy=policy, screenshot_dir=screenshot,
+                    stats_file=stats, width=int(match[1]), height=int(match[2]), scale=scale)
+    raise typer.Exit(code)
+
+
+@app.command()
+@verb
+def run(
+    scenario: Scenario = None,
+    seed: Seed = None,
+    policy: Annotated[str, typer.Option("--policy", help="passive, random, greedy or only:TOOL.")] = "random",
+    turns: Annotated[int | None, typer.Option("--turns", min=1, help="Stop after T turns.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of the log.")] = False,
+    actions: Annotated[str | None, typer.Option(
+        "--actions", metavar="FILE", help="Replay a recorded game (a save file), then let the bot go on.")] = None,
+    save: Annotated[str | None, typer.Option("--save", metavar="FILE", help="Save the game when done.")] = None,
+) -> None:
+    """Play one game headlessly with a bot and print what happened and why."""
+    from diplosim.headless import run_game
+
+    raise typer.Exit(run_game(scenario, seed=seed, policy=policy, turns=turns, as_json=as_json,
+                              actions_file=actions, save_file=save))
+
+
+@app.command()
+@verb
+def batch(
+    scenario: Scenario = None,
+    games: Annotated[int, typer.Option("--games", "-n", help="Games per policy.")] = 1000,
+    policy: Annotated[list[str] | None, typer.Option(
+        "--policy", "-p", help="A bot; repeat for several (default: random).")] = None,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=2**63 - 1, help="Base seed of the batch.")] = 1,
+    turns: Annotated[int | None, typer.Option("--turns", min=1, help="Turns per game.")] = None,
+    out: Annotated[str, typer.Option("--out", metavar="DIR", help="Output folder.")] = "batch-out",
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Local processes (default: cores).")] = None,
+    dask: Annotated[str | None, typer.Option(
+        "--dask", metavar="ADDRESS|local", help="Run on a Dask cluster, or start a local one.")] = None,
+    ablate: Annotated[bool, typer.Option("--ablate", help="Also play with each tool forbidden.")] = False,
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", metavar="PATH=VALUE", help="Override a scenario value, e.g. tools.sanctions.cost.capital=1.")] = None,
+    sweep: Annotated[list[str] | None, typer.Option(
+        "--sweep", metavar="PATH=V1,V2,...", help="Run once per value and compare.")] = None,
+    dominant_threshold: Annotated[float, typer.Option(
+        "--dominant-threshold", min=0, max=1, help="Win-rate drop that flags a tool dominant.")] = 0.15,
+    useless_threshold: Annotated[float, typer.Option(
+        "--useless-threshold", min=0, max=1, help="Use share under which a tool is flagged useless.")] = 0.01,
+) -> None:
+    """Run thousands of games with bots: statistics, a CSV, a JSON summary and an HTML report."""
+    if games <= 0:
+        raise UserError("--games must be at least 1", code=2)
+    from diplosim.batch.runner import run_batch
+
+    raise typer.Exit(run_batch(scenario, games=games, policies=policy or ["random"], seed=seed, turns=turns,
+                               out=out, workers=workers, dask=dask, ablate=ablate, sets=set_ or [],
+                               sweeps=sweep or [], dominant_threshold=dominant_threshold,
+                               useless_threshold=useless_threshold))
+
+
+def main() -> None:
+    """Entry point of the `diplosim` console script."""
+    # pydantic looks for plugins in every installed package's metadata on first use; the
+    # command needs none, and skipping the search keeps `diplosim validate` quick to start.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
+    for stream in (sys.stdout, sys.stderr):  # a name the console cannot show must not crash
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    try:
+        app()
+    except KeyboardInterrupt:  # before a verb started (e.g. during imports)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
