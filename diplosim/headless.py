@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import sys
 
-
 from diplosim.engine import Game, IllegalAction, build_params, check_policy, get_policy
 from diplosim.engine.game import parse_save
 from diplosim.scenario.loader import load_scenario

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from diplosim.engine import layout as L
-from diplosim.engine import rng
 from diplosim.engine.effects import EffectBlock
 from diplosim.engine.params import Params
 from diplosim.engine.state import State

@@ -8,8 +8,17 @@ import numpy as np
 
 from diplosim.engine import layout as L
 from diplosim.engine import rng
-from diplosim.engine.actions import (COOLDOWN, LEGAL, NO_BUDGET, NO_CAPITAL, UNAVAILABLE, WRONG_TARGET, pay,
-                                     schedule, target_column)
+from diplosim.engine.actions import (
+    COOLDOWN,
+    LEGAL,
+    NO_BUDGET,
+    NO_CAPITAL,
+    UNAVAILABLE,
+    WRONG_TARGET,
+    pay,
+    schedule,
+    target_column,
+)
 from diplosim.engine.log import Causes, LogEntry
 from diplosim.engine.mechanics import sigmoid
 from diplosim.engine.params import Params

@@ -37,7 +37,7 @@ class EffectBlock:
     @cached_property
     def is_empty(self) -> np.ndarray:
         """Whether a row has no effect at all."""
-        axes = lambda a: tuple(range(1, a.ndim))  # noqa: E731
+        axes = lambda a: tuple(range(1, a.ndim))
         return ~self.has_absolute & ~np.stack([(getattr(self, f) != 0).any(axis=axes(getattr(self, f)))
                                                 for f in ("target_fixed", "target_scaled", "player_fixed",
                                                           "player_scaled")]).any(axis=0)

@@ -88,4 +88,4 @@ def awaiting_events(params: Params, s: State, world: int = 0) -> list[int]:
     return [int(e) for e in np.nonzero(s.awaiting[world])[0]]
 
 
-__all__ = ["resolve_choices", "fire_events", "apply_pending", "awaiting_events", "L"]
+__all__ = ["L", "apply_pending", "awaiting_events", "fire_events", "resolve_choices"]

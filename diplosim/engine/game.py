@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from diplosim.engine import layout as L
 from diplosim.engine.actions import LEGAL, Actions, legality, pay, reason, target_column
 from diplosim.engine.log import LogEntry
 from diplosim.engine.objectives import Outcome, outcome

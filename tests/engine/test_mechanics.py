@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from diplosim.engine import Actions, initial_state, layout as L, step
+from diplosim.engine import Actions, initial_state, step
+from diplosim.engine import layout as L
 from diplosim.engine.mechanics import derive_leverage
 
 from .helpers import mean, orders, play
