@@ -120,13 +120,22 @@ def schedule(params: Params, s: State, block: EffectBlock, row: np.ndarray, targ
         return
     d = params.horizon
     idx = np.nonzero(mask)[0]
-    r, sc = row[idx], scale[idx][:, None, None]
-    slots = (s.turn[idx, None] + np.arange(d)[None, :]) % d
+    r, sc = row[idx], scale[idx]
+    now = s.turn[idx] % d
     tgt = np.maximum(target[idx], 0)
-    s.pending_country[idx[:, None], slots, tgt[:, None]] += block.target_fixed[r] + block.target_scaled[r] * sc
-    s.pending_player[idx[:, None], slots] += block.player_fixed[r] + block.player_scaled[r] * sc
+    # Most effects act this turn only: scatter just that slot, and the later ones where there are any.
+    s.pending_country[idx, now, tgt] += block.target_fixed[r, 0] + block.target_scaled[r, 0] * sc[:, None]
+    s.pending_player[idx, now] += block.player_fixed[r, 0] + block.player_scaled[r, 0] * sc[:, None]
+    later = block.has_delayed[r]
+    if later.any() and d > 1:
+        il, rl, scl = idx[later], r[later], sc[later][:, None, None]
+        slots = (s.turn[il, None] + np.arange(1, d)[None, :]) % d
+        s.pending_country[il[:, None], slots, tgt[later][:, None]] += (
+            block.target_fixed[rl, 1:] + block.target_scaled[rl, 1:] * scl)
+        s.pending_player[il[:, None], slots] += block.player_fixed[rl, 1:] + block.player_scaled[rl, 1:] * scl
     absolute = block.has_absolute[r]
     if absolute.any():
         ia, ra = idx[absolute], r[absolute]
-        s.pending_country[ia[:, None], slots[absolute]] += (
+        slots = (s.turn[ia, None] + np.arange(d)[None, :]) % d
+        s.pending_country[ia[:, None], slots] += (
             block.absolute_fixed[ra] + block.absolute_scaled[ra] * scale[ia][:, None, None, None])

@@ -35,6 +35,12 @@ class EffectBlock:
         return (self.absolute_fixed != 0).any(axis=axes) | (self.absolute_scaled != 0).any(axis=axes)
 
     @cached_property
+    def has_delayed(self) -> np.ndarray:
+        """Whether a row changes the target or the player on later turns (not only this one)."""
+        return np.stack([(getattr(self, f)[:, 1:] != 0).reshape(len(self.target_fixed), -1).any(axis=1)
+                         for f in ("target_fixed", "target_scaled", "player_fixed", "player_scaled")]).any(axis=0)
+
+    @cached_property
     def is_empty(self) -> np.ndarray:
         """Whether a row has no effect at all."""
         axes = lambda a: tuple(range(1, a.ndim))

@@ -31,11 +31,12 @@ def _to_target(params: Params, column: np.ndarray) -> np.ndarray:
     return np.where(column >= params.n_countries, -1, column)
 
 
-def _pick_sequentially(params: Params, s: State, preference: np.ndarray, min_preference: float = -np.inf,
-                       distinct: bool = False) -> Actions:
-    """Take, slot by slot, the affordable legal pair with the highest preference (W, T*(C+1)), or
-    (W, slots, T*(C+1)) for a fresh preference each slot, paying for each as it goes. distinct
-    forbids using the same pair twice in a turn."""
+def _pick_sequentially(params: Params, s: State, preference: np.ndarray | None = None,
+                       min_preference: float = -np.inf, distinct: bool = False,
+                       draws: np.ndarray | None = None) -> Actions:
+    """Take, slot by slot, the affordable legal pair with the highest preference (W, T*(C+1)) -- or,
+    given draws (W, slots) in [0, 1), a uniformly random one -- paying for each as it goes.
+    distinct forbids using the same pair twice in a turn."""
     w = s.worlds
     slots = params.constants.max_actions
     acts = Actions.empty(params, w, slots)
@@ -48,9 +49,15 @@ def _pick_sequentially(params: Params, s: State, preference: np.ndarray, min_pre
     for k in range(slots):
         afford = (params.tools.capital[tool_of][None, :] <= capital[:, None]) & (
             params.tools.budget[tool_of][None, :] <= budget[:, None])
-        pref = preference[:, k] if preference.ndim == 3 else preference
-        score = np.where(ok & afford, pref, -np.inf)
-        best = np.argmax(score, axis=1)
+        if draws is not None:  # pick that quantile of the allowed pairs: uniform, without a draw per pair
+            allowed = ok & afford
+            count = np.cumsum(allowed, axis=1)
+            nth = np.floor(draws[:, k] * count[:, -1]).astype(np.int64)
+            best = np.argmax(count > nth[:, None], axis=1)
+            score = np.where(allowed, 1.0, -np.inf)
+        else:
+            score = np.where(ok & afford, preference, -np.inf)
+            best = np.argmax(score, axis=1)
         chosen = np.isfinite(score[wi, best]) & (score[wi, best] > min_preference)
         t, col = tool_of[best], col_of[best]
         acts.tool[:, k] = np.where(chosen, t, -1)
@@ -71,9 +78,8 @@ def passive(params: Params, s: State) -> Actions:
 
 def random_policy(params: Params, s: State) -> Actions:
     """Uniform over the legal actions it can afford, until its capital runs out; random answers."""
-    n_pairs = params.n_tools * (params.n_countries + 1)
-    pref = rng.uniform(s.seed, s.turn, rng.Purpose.POLICY, (params.constants.max_actions, n_pairs))
-    acts = _pick_sequentially(params, s, pref)
+    draws = rng.uniform(s.seed, s.turn, rng.Purpose.POLICY, (params.constants.max_actions,))
+    acts = _pick_sequentially(params, s, draws=draws)
     n_choices = np.array([max(len(e.choices), 1) for e in params.events.events], dtype=np.int64)
     if n_choices.size:
         u = rng.uniform(s.seed, s.turn, rng.Purpose.POLICY, (n_choices.size,), salt=1)

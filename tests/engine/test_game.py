@@ -106,8 +106,9 @@ def test_policies_play_legal_games_to_the_end(params, name):
     assert s.done.all()
 
 
-def test_greedy_beats_random_and_random_is_busier_than_passive(params):
-    seeds = np.arange(48, dtype=np.uint64)
+def test_greedy_beats_random_and_random_is_busier_than_passive(meridian):
+    params = meridian
+    seeds = np.arange(32, dtype=np.uint64)
     from diplosim.engine import score
     results = {}
     for name in ("passive", "random", "greedy"):
