@@ -53,11 +53,12 @@ def legality(params: Params, s: State, ignore_costs: bool = False) -> np.ndarray
             ok &= np.broadcast_to(test(s), (w, n_c))
         codes[:, t, :n_c] = np.where(ok, LEGAL, PRECONDITION)
         codes[:, t, n_c] = np.where(ok.all(axis=1), LEGAL, PRECONDITION)
-    needs = tt.legitimacy_needed[None, :, None]
-    short = s.country[:, None, :, L.LEGITIMACY] < needs
-    codes[:, :, :n_c] = np.where(short & (needs > 0), NO_LEGITIMACY, codes[:, :, :n_c])
-    cooling = (s.turn[:, None, None] - s.last_used) < tt.cooldown[None, :, None]
-    codes[cooling] = COOLDOWN
+    # Only the few tools with a legitimacy bar or a cooldown need those (W, C) comparisons.
+    legit = s.country[:, :, L.LEGITIMACY]
+    for t in np.nonzero(tt.legitimacy_needed > 0)[0]:
+        codes[:, t, :n_c][legit < tt.legitimacy_needed[t]] = NO_LEGITIMACY
+    for t in np.nonzero(tt.cooldown > 0)[0]:
+        codes[:, t][(s.turn[:, None] - s.last_used[:, t]) < tt.cooldown[t]] = COOLDOWN
     if not ignore_costs:
         codes[s.player[:, None, L.BUDGET] < tt.budget[None, :]] = NO_BUDGET
         codes[s.player[:, None, L.CAPITAL] < tt.capital[None, :]] = NO_CAPITAL

@@ -72,13 +72,18 @@ def fire_events(params: Params, s: State, log: list[LogEntry] | None, causes: Ca
 
 def apply_pending(params: Params, s: State) -> None:
     """Apply the effects that come due this turn and clear their slot of the ring buffer."""
+    live = ~s.done
+    if live.all() and (s.turn == s.turn[0]).all():  # a batch in step: plain slices, no gathers
+        slot = int(s.turn[0] % params.horizon)
+        s.country += s.pending_country[:, slot]
+        s.player += s.pending_player[:, slot]
+        s.pending_country[:, slot] = 0.0
+        s.pending_player[:, slot] = 0.0
+        return
     wi = np.arange(s.worlds)
     slot = s.turn % params.horizon
-    due_c = s.pending_country[wi, slot]
-    due_p = s.pending_player[wi, slot]
-    live = ~s.done
-    s.country += due_c * live[:, None, None]
-    s.player += due_p * live[:, None]
+    s.country += s.pending_country[wi, slot] * live[:, None, None]
+    s.player += s.pending_player[wi, slot] * live[:, None]
     s.pending_country[wi, slot] = 0.0
     s.pending_player[wi, slot] = 0.0
 

@@ -51,7 +51,7 @@ def _pick_sequentially(params: Params, s: State, preference: np.ndarray | None =
             params.tools.budget[tool_of][None, :] <= budget[:, None])
         if draws is not None:  # pick that quantile of the allowed pairs: uniform, without a draw per pair
             allowed = ok & afford
-            count = np.cumsum(allowed, axis=1)
+            count = np.cumsum(allowed, axis=1, dtype=np.int16)
             nth = np.floor(draws[:, k] * count[:, -1]).astype(np.int64)
             best = np.argmax(count > nth[:, None], axis=1)
             score = np.where(allowed, 1.0, -np.inf)

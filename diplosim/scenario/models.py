@@ -288,6 +288,15 @@ class Constants(Strict):
     max_actions: int = Field(4, ge=1, le=8, description="most actions a turn, whatever the capital")
 
 
+class TutorialStep(Strict):
+    """One step of an in-game introduction: a short text, shown on a turn, pointing at a part of the screen."""
+
+    text: str = Field(max_length=400)
+    turn: int = Field(1, ge=1, le=200, description="the turn it is shown on")
+    highlight: Literal["map", "country_panel", "status", "palette", "queue", "end_turn", "log", "charts"] | None = (
+        Field(None, description="the part of the screen it points at"))
+
+
 class Scenario(Strict):
     """A whole scenario file."""
 
@@ -316,6 +325,8 @@ class Scenario(Strict):
     map: str | dict[str, Any] | None = Field(None, description="a GeoJSON file beside the scenario, "
                                              "or inline GeoJSON; none for an automatic layout")
     claims: list[Claim] = Field(default_factory=list)
+    tutorial: list[TutorialStep] = Field(default_factory=list, description="an in-game step-by-step "
+                                         "introduction, shown in order")
 
 
 class Rules(Strict):
