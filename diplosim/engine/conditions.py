@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 Reader = Callable[["State"], np.ndarray]
 Test = Callable[["State"], np.ndarray]
+Progress = Callable[["State"], np.ndarray]
 
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
         "==": operator.eq, "!=": operator.ne}
@@ -91,6 +92,49 @@ def compile_condition(cond: Condition, themes: list[str], countries: list[str]) 
         return any_of
     inner = compile_condition(cond.not_, themes, countries)
     return lambda s: ~inner(s)
+
+
+def compile_progress(cond: Condition, themes: list[str], countries: list[str],
+                     abuse_threshold: float = 15.0) -> Progress:
+    """How close a condition is to holding, from 0 (far) to 1 (holds), vectorised like conditions."""
+    if cond.field is not None and cond.field.split(".")[-1] == "abuse":
+        return _abuse_progress(cond, countries, abuse_threshold)
+    if cond.field is not None:
+        read = compile_reader(cond.field, themes, countries)
+        x, op = float(cond.value), cond.op
+        if op in (">=", ">"):
+            return lambda s: np.clip(1.0 - (x - read(s)) / 40.0, 0.0, 1.0)
+        if op in ("<=", "<"):
+            return lambda s: np.clip(1.0 - (read(s) - x) / 40.0, 0.0, 1.0)
+        if op == "==":
+            return lambda s: np.clip(1.0 - np.abs(read(s) - x) / 40.0, 0.0, 1.0)
+        return lambda s: np.where(read(s) != x, 1.0, 0.0)
+    if cond.all is not None:
+        parts = [compile_progress(c, themes, countries, abuse_threshold) for c in cond.all]
+        return lambda s: sum(p(s) for p in parts) / len(parts)
+    if cond.any is not None:
+        parts = [compile_progress(c, themes, countries, abuse_threshold) for c in cond.any]
+        return lambda s: np.maximum.reduce([np.broadcast_to(p(s), (s.worlds, len(countries))) for p in parts])
+    inner = compile_progress(cond.not_, themes, countries, abuse_threshold)
+    return lambda s: 1.0 - inner(s)
+
+
+def _abuse_progress(cond: Condition, countries: list[str], threshold: float) -> Progress:
+    """Abuse is 0 or 1, which gives a bot no slope to climb: measure instead how far each country's
+    worst theme stands above the abuse threshold (the distance that decides it)."""
+    subject = cond.field.split(".")[0]
+    wants_none = (cond.op in ("==", "<=") and cond.value < 1) or (cond.op == "<" and cond.value <= 1) or (
+        cond.op == "!=" and cond.value >= 1)
+
+    def progress(s: State) -> np.ndarray:
+        safety = np.clip((s.rights.min(axis=-1) - threshold + 10.0) / 25.0, 0.0, 1.0)
+        if subject in countries:
+            safety = safety[:, countries.index(subject):countries.index(subject) + 1]
+        elif subject in ("max", "min", "mean"):
+            safety = safety.min(axis=1, keepdims=True) if subject == "max" else (
+                safety.max(axis=1, keepdims=True) if subject == "min" else safety.mean(axis=1, keepdims=True))
+        return safety if wants_none else 1.0 - safety
+    return progress
 
 
 def describe(cond: Condition) -> str:

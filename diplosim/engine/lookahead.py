@@ -6,58 +6,28 @@ world's real dice) and with its estimates standing in for the hidden true rights
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
 from diplosim.engine import layout as L
 from diplosim.engine import rng
 from diplosim.engine.actions import LEGAL, Actions, legality
-from diplosim.engine.conditions import compile_reader
+from diplosim.engine.mechanics import rights_equilibrium
 from diplosim.engine.objectives import score
 from diplosim.engine.params import Params
 from diplosim.engine.state import State
 from diplosim.scenario.models import Condition
 
-Progress = Callable[[State], np.ndarray]
 _IMAGINED = np.uint64(0x5DEECE66D)
-_progress_cache: dict[int, tuple[Progress, ...]] = {}
-
-
-def compile_progress(cond: Condition, themes: list[str], countries: list[str]) -> Progress:
-    """How close a condition is to holding, from 0 (far) to 1 (holds), vectorised like conditions."""
-    if cond.field is not None:
-        read = compile_reader(cond.field, themes, countries)
-        x, op = float(cond.value), cond.op
-        if op in (">=", ">"):
-            return lambda s: np.clip(1.0 - (x - read(s)) / 40.0, 0.0, 1.0)
-        if op in ("<=", "<"):
-            return lambda s: np.clip(1.0 - (read(s) - x) / 40.0, 0.0, 1.0)
-        if op == "==":
-            return lambda s: np.clip(1.0 - np.abs(read(s) - x) / 40.0, 0.0, 1.0)
-        return lambda s: np.where(read(s) != x, 1.0, 0.0)
-    if cond.all is not None:
-        parts = [compile_progress(c, themes, countries) for c in cond.all]
-        return lambda s: sum(p(s) for p in parts) / len(parts)
-    if cond.any is not None:
-        parts = [compile_progress(c, themes, countries) for c in cond.any]
-        return lambda s: np.maximum.reduce([np.broadcast_to(p(s), (s.worlds, len(countries))) for p in parts])
-    inner = compile_progress(cond.not_, themes, countries)
-    return lambda s: 1.0 - inner(s)
-
-
-def _progress_table(params: Params) -> tuple[Progress, ...]:
-    key = id(params.objectives)
-    if key not in _progress_cache:
-        _progress_cache[key] = tuple(compile_progress(o.condition, list(params.themes), list(params.country_ids))
-                                     for o in params.objectives)
-    return _progress_cache[key]
 
 
 def shaped_value(params: Params, s: State) -> np.ndarray:
     """The score plus partial credit for progress toward open objectives (W,): what the bot maximises."""
     total = score(params, s)
-    for o, (obj, prog) in enumerate(zip(params.objectives, _progress_table(params))):
+    # Judge rights halfway to where they are heading, so gains that will not last count for less.
+    ahead = s.copy()
+    ahead.country[:, :, L.RIGHTS0:] = 0.5 * (s.rights + rights_equilibrium(params, s))
+    s = ahead
+    for o, (obj, prog) in enumerate(zip(params.objectives, params.objective_progress)):
         open_ = ~s.objective_met[:, o] & ~s.objective_failed[:, o]
         p = np.broadcast_to(prog(s), (s.worlds, params.n_countries)).min(axis=1)
         if obj.kind == "avoid":
@@ -76,12 +46,33 @@ def player_view(params: Params, s: State) -> State:
     return view
 
 
+def _named_countries(cond: Condition, countries: tuple[str, ...]) -> set[int]:
+    if cond.field is not None:
+        subject = cond.field.split(".")[0]
+        return {countries.index(subject)} if subject in countries else set()
+    parts = cond.all or cond.any or ([cond.not_] if cond.not_ is not None else [])
+    return set().union(*(_named_countries(c, countries) for c in parts)) if parts else set()
+
+
+def candidate_targets(params: Params, s: State, worst: int = 3) -> np.ndarray:
+    """Targets worth trying (W, C + 1): the countries the objectives name, the few with the worst
+    estimated record, and "no target". Trying fewer targets keeps the lookahead affordable."""
+    named = set().union(*(_named_countries(o.condition, params.country_ids) for o in params.objectives))
+    mask = np.zeros((s.worlds, params.n_countries + 1), dtype=bool)
+    mask[:, sorted(named)] = True
+    mask[:, params.n_countries] = True
+    order = np.argsort(s.estimate.mean(axis=-1), axis=1, kind="stable")[:, :worst]
+    mask[np.arange(s.worlds)[:, None], order] = True
+    return mask
+
+
 def action_values(params: Params, s: State) -> tuple[np.ndarray, np.ndarray]:
-    """Gain in shaped value of each (tool, target column) pair after one imagined turn, (W, T*(C+1)),
-    -inf where illegal; and the value of doing nothing (W,)."""
+    """Gain in shaped value of each candidate (tool, target column) pair after one imagined turn,
+    (W, T*(C+1)), -inf where illegal or not tried; and the value of doing nothing (W,)."""
     w = s.worlds
     n_cols = params.n_countries + 1
-    legal = (legality(params, s) == LEGAL).reshape(w, -1)
+    legal = (legality(params, s) == LEGAL) & candidate_targets(params, s)[:, None, :]
+    legal = legal.reshape(w, -1)
     candidates = np.nonzero(legal.any(axis=0))[0]
     n = candidates.size + 1
     view = player_view(params, s)

@@ -80,15 +80,22 @@ def act_on_decisions(params: Params, s: State, decision: np.ndarray) -> None:
     s.pressure[:] = np.where(decision == L.REFORM, s.pressure * 0.3, s.pressure)
 
 
-def drift_rights(params: Params, s: State, live: np.ndarray) -> None:
-    """Rights drift toward what the government's stance and institutions support: slow
-    progress below it, backsliding above it, damped by capacity and civil society."""
-    k = params.constants
+def rights_equilibrium(params: Params, s: State) -> np.ndarray:
+    """What each government's stance and institutions support (W, C, H): the starting record moved
+    by changes in capacity, civil society, resistance and stability since the start."""
     c, c0 = s.country, params.initial_country
     shift = (0.3 * (c[:, :, L.CAPACITY] - c0[:, L.CAPACITY]) + 0.3 * (c[:, :, L.CIVIL_SOCIETY] - c0[:, L.CIVIL_SOCIETY])
              - 0.25 * (c[:, :, L.RESISTANCE] - c0[:, L.RESISTANCE])
              + 0.1 * (c[:, :, L.STABILITY] - c0[:, L.STABILITY]))
-    equilibrium = np.clip(c0[:, L.RIGHTS0:] + shift[:, :, None], 0.0, 100.0)
+    return np.clip(c0[:, L.RIGHTS0:] + shift[:, :, None], 0.0, 100.0)
+
+
+def drift_rights(params: Params, s: State, live: np.ndarray) -> None:
+    """Rights drift toward what the government's stance and institutions support: slow
+    progress below it, backsliding above it, damped by capacity and civil society."""
+    k = params.constants
+    c = s.country
+    equilibrium = rights_equilibrium(params, s)
     rights = c[:, :, L.RIGHTS0:]
     durable = k.durability * (c[:, :, L.CAPACITY] + c[:, :, L.CIVIL_SOCIETY]) / 200.0
     backslide = (k.backslide_rate * (1.0 - durable))[:, :, None]

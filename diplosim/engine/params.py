@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from diplosim.engine import layout
-from diplosim.engine.conditions import Test, compile_condition, compile_reader, describe
+from diplosim.engine.conditions import (
+    Progress,
+    Test,
+    compile_condition,
+    compile_progress,
+    compile_reader,
+    describe,
+)
 from diplosim.engine.effects import EffectBlock, compile_effects, effect_horizon, stack_blocks
 from diplosim.scenario.models import Constants, Event, Objective, Tool
 
@@ -90,6 +97,7 @@ class Params:
     events: EventTable
     objectives: tuple[Objective, ...]
     objective_tests: tuple[Test, ...]
+    objective_progress: tuple[Progress, ...]  # how close each objective is, 0-1 (for bots)
     objective_deadline: np.ndarray  # (O,) last turn a reach objective may be met
     score_readers: tuple = ()  # (reader, weight) pairs added to the score at the end
     available: np.ndarray = field(default=None)  # (T,) bool; False for tools forbidden (ablation)
@@ -213,6 +221,8 @@ def build_params(loaded: LoadedScenario) -> Params:
         player[layout.PLAYER[name]] = value
 
     objective_tests = tuple(compile_condition(o.condition, themes, countries) for o in sc.objectives)
+    objective_progress = tuple(compile_progress(o.condition, themes, countries, loaded.constants.abuse_threshold)
+                               for o in sc.objectives)
     deadline = np.array([o.by_turn or sc.turns for o in sc.objectives], dtype=np.int64)
     score_readers = tuple((compile_reader(t.field, themes, countries), t.weight) for t in sc.score)
     return Params(
@@ -224,6 +234,6 @@ def build_params(loaded: LoadedScenario) -> Params:
         commerce_weight=p.commerce_weight, security_weight=p.security_weight,
         tools=_tool_table(tuple(loaded.tools), themes, countries, horizon),
         events=_event_table(tuple(sc.events), themes, countries, horizon),
-        objectives=tuple(sc.objectives), objective_tests=objective_tests, objective_deadline=deadline,
+        objectives=tuple(sc.objectives), objective_tests=objective_tests, objective_progress=objective_progress, objective_deadline=deadline,
         score_readers=score_readers, available=np.ones(len(loaded.tools), dtype=bool),
     )
