@@ -1,0 +1,125 @@
+"""The main screen driven by posted input: select, queue, undo, end turns, answer events, log."""
+
+import pygame
+
+from diplosim.ui.overlays import EventModal, HelpOverlay
+from tests.ui.helpers import click, close_events, country_point, key, move, tool_row_point
+
+
+def test_select_country_by_click_and_tooltip(app):
+    main = app.screens["main"]
+    pos = country_point(app, 0)
+    move(app, pos)
+    assert main.hover == 0
+    assert app.last_tip and app.session.params.country_names[0] in app.last_tip
+    click(app, pos)
+    assert main.selected == 0
+    # the country panel shows the estimate with its range, never the hidden truth
+    tips = " ".join(t for _, t in main.country_cache.tips)
+    assert "likely between" in tips
+
+
+def test_queue_and_undo_through_the_palette(app):
+    s = app.session
+    close_events(app)
+    click(app, country_point(app, 0))
+    click(app, tool_row_point(app, "quiet_engagement"))
+    assert app.screens["main"].palette.chosen == "quiet_engagement"
+    # the detail box shows the engine's preview for the selected target
+    preview = s.preview("quiet_engagement", s.params.country_ids[0])
+    assert 0.0 <= preview.success_chance <= 1.0
+    key(app, pygame.K_q)
+    assert [(o.tool, o.target) for o in s.game.current.orders] == [("quiet_engagement", s.params.country_ids[0])]
+    key(app, pygame.K_z, mod=pygame.KMOD_CTRL)
+    assert s.game.current.orders == []
+    # the queue button queues too; the per-row ✕ button undoes that row
+    click(app, tool_row_point(app, "monitoring"))
+    click(app, app.screens["main"].palette.queue_button.rect.center)
+    click(app, tool_row_point(app, "quiet_engagement"))
+    key(app, pygame.K_q)
+    assert [o.tool for o in s.game.current.orders] == ["monitoring", "quiet_engagement"]
+    click(app, app.screens["main"].undo_buttons[0].rect.center)
+    assert [o.tool for o in s.game.current.orders] == ["quiet_engagement"]
+
+
+def test_illegal_action_shows_reason(app):
+    s = app.session
+    close_events(app)
+    click(app, country_point(app, 0))
+    main = app.screens["main"]
+    why = s.checks(s.params.country_ids[0])["military_intervention"]
+    assert why  # needs legitimacy (or capital) at the start
+    click(app, tool_row_point(app, "military_intervention"))
+    key(app, pygame.K_q)
+    assert s.game.current.orders == []
+    assert any(why in t[0] for t in app.toasts)
+    assert not main.palette.queue_button.is_enabled()
+
+
+def test_end_turn_fills_the_log_and_autosaves(app, diplosim_home):
+    s = app.session
+    close_events(app)
+    click(app, country_point(app, 0))
+    click(app, tool_row_point(app, "quiet_engagement"))
+    key(app, pygame.K_q)
+    key(app, pygame.K_RETURN)
+    assert s.game.turn == 2
+    close_events(app)
+    key(app, pygame.K_SPACE)
+    assert s.game.turn == 3
+    log = app.screens["main"].log
+    entries = [m for m in log.list.meta if m is not None]
+    assert len(entries) == len(s.game.log) > 0
+    assert any(e.kind == "action" and "Quiet engagement" in e.text for e in entries)
+    assert (diplosim_home / "saves" / "meridian.autosave.json").is_file()
+    # hovering a log line shows its cause; clicking it selects its country
+    close_events(app)
+    lst = log.list
+    i = next(k for k, m in enumerate(lst.meta) if m is not None and m.country >= 0 and m.cause)
+    r = lst.row_rect(i)
+    click(app, (r.x + 30, r.y + 5))
+    assert app.screens["main"].selected == lst.meta[i].country
+    assert "Why:" in app.last_tip
+
+
+def test_event_dialog_answer(app):
+    s = app.session
+    from diplosim.engine import get_policy
+
+    passive = get_policy("passive")
+    for _ in range(s.params.turns):
+        close_events(app)
+        if s.pending_events():
+            break
+        s.game.play_policy_turn(passive)
+        s.touch()
+    assert s.pending_events(), "an event with a choice should come up in this scenario"
+    app.goto("main")  # opens the dialog for the waiting event
+    app.frame()
+    modal = app.overlays[-1]
+    assert isinstance(modal, EventModal)
+    ev = s.event(modal.event_id)
+    click(app, modal.buttons[1].rect.center)
+    assert s.game.current.choices[ev.id] == ev.choices[1].id
+    assert not any(isinstance(o, EventModal) and o.event_id == ev.id for o in app.overlays)
+
+
+def test_layers_help_charts_scale(app):
+    main = app.screens["main"]
+    close_events(app)
+    key(app, pygame.K_3)
+    assert main.layer == "face"
+    key(app, pygame.K_6)
+    key(app, pygame.K_6)
+    assert main.layer == "theme" and main.theme == 1
+    key(app, pygame.K_F1)
+    assert isinstance(app.overlays[-1], HelpOverlay)
+    key(app, pygame.K_ESCAPE)
+    assert not app.overlays
+    key(app, pygame.K_c)
+    assert app.screen.name == "charts"
+    key(app, pygame.K_ESCAPE)
+    assert app.screen.name == "main"
+    key(app, pygame.K_EQUALS, unicode="+")
+    assert app.fonts.scale > 1.0
+    app.frame()
