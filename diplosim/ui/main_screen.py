@@ -11,6 +11,7 @@ from diplosim.ui import theme as T
 from diplosim.ui.mapview import LAYERS, MapView
 from diplosim.ui.palette import Palette, cost_text
 from diplosim.ui.panels import Cached, LogView, draw_country, draw_player, planned
+from diplosim.ui.tutorial import Coach
 from diplosim.ui.widgets import Button, panel
 
 
@@ -47,6 +48,7 @@ class MainScreen:
                                      "decisions mattered (D)", primary=True)
         self.undo_buttons: list[Button] = []
         self.size = (0, 0)
+        self.coach = Coach(app, app.session.loaded.scenario.tutorial)
 
     # --- layout --------------------------------------------------------------------------------
     def layout(self, size: tuple[int, int]) -> None:
@@ -157,6 +159,8 @@ class MainScreen:
     # --- events --------------------------------------------------------------------------------
     def handle(self, event) -> None:
         s = self.app.session
+        if self.coach.handle(event):
+            return
         if event.type == pygame.MOUSEMOTION:
             c = self.map.country_at(s, event.pos)
             if c != self.hover:
@@ -279,6 +283,7 @@ class MainScreen:
         surf.blit(img, inner.topleft)
         tips.extend((r.move(inner.topleft), t) for r, t in self.country_cache.tips)
         self._draw_queue(surf, tips)
+        self.coach.draw(surf, self, tips)
 
     def _draw_queue(self, surf, tips) -> None:
         f, s, mouse = self.app.fonts, self.app.session, self.app.mouse
