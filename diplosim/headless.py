@@ -78,7 +78,7 @@ def run_game(scenario: str | None, *, seed: int | None, policy: str, turns: int 
     """Play one game headlessly and print it; returns the exit code (user mistakes: a sentence, 1 or 2)."""
     from rich.console import Console
 
-    from diplosim.ui.saves import read_save, write_save
+    from diplosim.saves import read_save, write_save
 
     console = Console(soft_wrap=True, highlight=False)
     err = Console(stderr=True, soft_wrap=True, highlight=False)

@@ -346,7 +346,7 @@ def run_play(scenario: str | None, *, seed: int | None, load: str | None, autopl
             app.session.autosave()
         return 130
     except Exception:  # noqa: BLE001 - a crash must not lose the game: autosave, log the details
-        from diplosim.ui import saves
+        from diplosim import saves
 
         if app.session is not None:
             app.session.autosave()

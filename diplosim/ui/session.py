@@ -18,7 +18,7 @@ from diplosim.engine.state import State
 from diplosim.engine.step import step
 from diplosim.scenario.loader import LoadedScenario, load_scenario, resolve_ref
 from diplosim.scenario.yamlsafe import ScenarioError
-from diplosim.ui import saves
+from diplosim import saves
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ import shutil
 
 import pygame
 
-from diplosim.ui import saves
+from diplosim import saves
 from diplosim.ui.overlays import MessageOverlay
 from tests.ui.helpers import close_events, key
 

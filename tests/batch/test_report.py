@@ -1,0 +1,48 @@
+"""Sweeps, games.csv columns, summary.json content and a self-contained report.html."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from diplosim.batch.sweep import UsageError, variants
+from tests.batch.helpers import batch, rows, summary
+
+
+def test_sweep_grid_and_sets() -> None:
+    vs = variants(["player.budget=50"], ["tools.sanctions.cost.capital=1,2", "player.income=0,5"], turns=4)
+    assert [v.label for v in vs] == ["tools.sanctions.cost.capital=1, player.income=0",
+                                     "tools.sanctions.cost.capital=1, player.income=5",
+                                     "tools.sanctions.cost.capital=2, player.income=0",
+                                     "tools.sanctions.cost.capital=2, player.income=5"]
+    assert vs[3].as_dict() == {"player.budget": 50, "player.income": 5, "tools.sanctions.cost.capital": 2,
+                               "turns": 4}
+    with pytest.raises(UsageError, match="both set with --set and swept"):
+        variants(["player.income=1"], ["player.income=0,5"], None)
+    with pytest.raises(UsageError, match="lists a value twice"):
+        variants([], ["player.income=1,1"], None)
+
+
+def test_report_summary_and_csv(scenario: str, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert batch(scenario, out, games=24, policies=["random", "passive"],
+                 sweeps=["tools.quiet_engagement.cost.capital=1,3"]) == 0
+    s = summary(out)
+    assert s["variants"] == ["tools.quiet_engagement.cost.capital=1", "tools.quiet_engagement.cost.capital=3"]
+    assert len(s["results"]) == 4
+    r = s["policies"]["random"]
+    assert r["games"] == 24 and 0 <= r["win_rate_ci95"][0] <= r["win_rate"] <= r["win_rate_ci95"][1] <= 1
+    assert sum(r["outcomes"].values()) == 24
+    assert abs(sum(r["tool_use_share"].values()) - 1) < 1e-9
+    assert s["policies"]["passive"]["actions_per_game"] == 0
+    assert "--seed <seed> --policy <policy>" in s["replay"]
+    table = rows(out)
+    assert len(table) == 4 * 24
+    assert {"policy", "variant", "game", "seed", "outcome", "score", "met_free_press",
+            "uses_quiet_engagement", "credibility", "mean_rights"} <= set(table[0])
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "<h2>Sweep</h2>" in page and "Rights over turns" in page and "Tool use" in page
+    assert len(re.findall(r'src="data:image/png;base64,', page)) >= 5
+    assert not re.search(r'(src|href)="(https?:|file:|/)', page), "the report must be self-contained"
