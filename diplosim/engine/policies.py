@@ -31,43 +31,47 @@ def _to_target(params: Params, column: np.ndarray) -> np.ndarray:
     return np.where(column >= params.n_countries, -1, column)
 
 
+def _uniform_pick(allowed: np.ndarray, draw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index of the allowed column at quantile `draw` of each row, and whether the row had any."""
+    count = np.cumsum(allowed, axis=1, dtype=np.int16)
+    nth = np.floor(draw * count[:, -1]).astype(np.int16)
+    return np.argmax(count > nth[:, None], axis=1), count[:, -1] > 0
+
+
 def _pick_sequentially(params: Params, s: State, preference: np.ndarray | None = None,
                        min_preference: float = -np.inf, distinct: bool = False,
                        draws: np.ndarray | None = None) -> Actions:
     """Take, slot by slot, the affordable legal pair with the highest preference (W, T*(C+1)) -- or,
-    given draws (W, slots) in [0, 1), a uniformly random one -- paying for each as it goes.
-    distinct forbids using the same pair twice in a turn."""
-    w = s.worlds
+    given draws (W, 2 * slots) in [0, 1), a random tool among those allowed somewhere and then a
+    random target among its allowed ones -- paying for each as it goes. distinct forbids using the
+    same pair twice in a turn."""
+    w, n_t, n_cols = s.worlds, params.n_tools, params.n_countries + 1
+    tt = params.tools
     slots = params.constants.max_actions
     acts = Actions.empty(params, w, slots)
     ok = (legality(params, s, ignore_costs=True) == LEGAL).reshape(w, -1)
+    ok3 = ok.reshape(w, n_t, n_cols)  # a view: updates show in both
     tool_of, col_of = _pairs(params)
     capital = s.player[:, L.CAPITAL].copy()
     budget = s.player[:, L.BUDGET].copy()
-    cooldown_once = params.tools.cooldown[tool_of] > 0
+    once = tt.cooldown > 0
     wi = np.arange(w)
     for k in range(slots):
-        afford = (params.tools.capital[tool_of][None, :] <= capital[:, None]) & (
-            params.tools.budget[tool_of][None, :] <= budget[:, None])
-        if draws is not None:  # pick that quantile of the allowed pairs: uniform, without a draw per pair
-            allowed = ok & afford
-            count = np.cumsum(allowed, axis=1, dtype=np.int16)
-            nth = np.floor(draws[:, k] * count[:, -1]).astype(np.int64)
-            best = np.argmax(count > nth[:, None], axis=1)
-            score = np.where(allowed, 1.0, -np.inf)
+        afford = (tt.capital[None, :] <= capital[:, None]) & (tt.budget[None, :] <= budget[:, None])  # (W, T)
+        if draws is not None:
+            t, has_tool = _uniform_pick(ok3.any(axis=2) & afford, draws[:, 2 * k])
+            col, _ = _uniform_pick(ok3[wi, t], draws[:, 2 * k + 1])
+            chosen = has_tool
         else:
-            score = np.where(ok & afford, preference, -np.inf)
+            score = np.where(ok & afford[:, tool_of], preference, -np.inf)
             best = np.argmax(score, axis=1)
-        chosen = np.isfinite(score[wi, best]) & (score[wi, best] > min_preference)
-        t, col = tool_of[best], col_of[best]
+            chosen = np.isfinite(score[wi, best]) & (score[wi, best] > min_preference)
+            t, col = tool_of[best], col_of[best]
         acts.tool[:, k] = np.where(chosen, t, -1)
         acts.target[:, k] = np.where(chosen, _to_target(params, col), -1)
-        capital -= chosen * params.tools.capital[t]
-        budget -= chosen * params.tools.budget[t]
-        if distinct:
-            ok[wi, best] &= ~chosen
-        else:
-            ok[wi, best] &= ~(chosen & cooldown_once[best])
+        capital -= chosen * tt.capital[t]
+        budget -= chosen * tt.budget[t]
+        ok3[wi, t, col] &= ~(chosen & (distinct | once[t]))
     return acts
 
 
@@ -77,8 +81,9 @@ def passive(params: Params, s: State) -> Actions:
 
 
 def random_policy(params: Params, s: State) -> Actions:
-    """Uniform over the legal actions it can afford, until its capital runs out; random answers."""
-    draws = rng.uniform(s.seed, s.turn, rng.Purpose.POLICY, (params.constants.max_actions,))
+    """A random tool among those it can afford and use, on a random legal target, until its capital
+    runs out; random answers to events."""
+    draws = rng.uniform(s.seed, s.turn, rng.Purpose.POLICY, (2 * params.constants.max_actions,))
     acts = _pick_sequentially(params, s, draws=draws)
     n_choices = np.array([max(len(e.choices), 1) for e in params.events.events], dtype=np.int64)
     if n_choices.size:
