@@ -320,7 +320,7 @@ def batch(
     """Run thousands of games with bots: statistics, a CSV, a JSON summary and an HTML report."""
     if games <= 0:
         raise UserError("--games must be at least 1", code=2)
-    from diplosim.batch.runner import run_batch
+    from diplosim.batch import run_batch
 
     raise typer.Exit(run_batch(scenario, games=games, policies=policy or ["random"], seed=seed, turns=turns,
                                out=out, workers=workers, dask=dask, ablate=ablate, sets=set_ or [],

@@ -1,0 +1,121 @@
+"""What runs in a worker process: play one chunk of worlds and return per-game arrays.
+
+A task names the scenario by (path, overrides) and carries the file's digest; each worker process
+loads and builds the rules itself and keeps them (a small per-process cache), so only small
+tasks and compact results travel between processes, also to and from a Dask cluster.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+# Final figures recorded per game, beside outcome, score, objectives and tool use.
+FIGURES = ("credibility", "commerce", "security", "budget", "treaty", "mean_rights", "mean_estimate",
+           "turns_played")
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    """Games [start, stop) of one arm (policy, variant, ablated tool) of a batch."""
+
+    scenario: str  # path of the scenario file, as the worker should open it
+    digest: str  # sha256 of the file when the batch started
+    overrides: tuple[tuple[str, Any], ...]
+    policy: str
+    forbid: str | None  # tool forbidden in this arm (ablation), or None
+    seed: int
+    start: int
+    stop: int
+    rules: str = ""  # rules_version() of the process that planned the batch
+
+
+@functools.cache
+def rules_version() -> str:
+    """A hash of the engine's code and the standard rules: results from different rules never mix."""
+    import diplosim.engine
+    import diplosim.scenario
+
+    h = hashlib.sha256()
+    for package in (diplosim.engine, diplosim.scenario):
+        folder = Path(package.__file__).parent
+        for path in sorted(folder.glob("*.py")) + sorted(folder.glob("*.yaml")):
+            h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+class WorkerError(Exception):
+    """A chunk could not be played for a reason the user can fix (one sentence)."""
+
+
+_CACHE: OrderedDict[tuple, Any] = OrderedDict()
+_CACHE_SIZE = 16
+
+
+def _params(task: ChunkTask) -> Any:
+    from diplosim.engine import build_params
+    from diplosim.scenario.loader import load_scenario
+    from diplosim.scenario.yamlsafe import ScenarioError
+
+    if task.rules and task.rules != rules_version():
+        raise WorkerError("a worker runs different diplosim rules (engine code) than this command; install the "
+                          "same diplosim version everywhere, then rerun the command")
+    key = (task.scenario, task.digest, task.overrides)
+    if key not in _CACHE:
+        try:
+            loaded = load_scenario(task.scenario, overrides=dict(task.overrides))
+        except ScenarioError as exc:
+            raise WorkerError(f"a worker could not load the scenario {task.scenario}: "
+                              f"{exc.problems[0].format() if exc.problems else exc}") from None
+        if loaded.digest != task.digest:
+            raise WorkerError(f"the scenario file {task.scenario} changed while the batch ran "
+                              "(or differs on a worker); run the batch again into a new --out folder")
+        _CACHE[key] = build_params(loaded)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    _CACHE.move_to_end(key)
+    params = _CACHE[key]
+    return params.forbid(task.forbid) if task.forbid else params
+
+
+def run_chunk(task: ChunkTask) -> dict[str, np.ndarray]:
+    """Play games [start, stop) to the end; one row per game in every returned array."""
+    from diplosim.engine import get_policy, initial_state, score, step, won
+    from diplosim.engine.rng import game_seed
+
+    began = time.perf_counter()
+    params = _params(task)
+    policy = get_policy(task.policy)
+    seeds = np.asarray(game_seed(task.seed, np.arange(task.start, task.stop, dtype=np.uint64)), dtype=np.uint64)
+    state = initial_state(params, seeds)
+    turns = params.turns
+    # Mean true rights over countries and themes, at the start and after every turn.
+    trajectory = np.empty((seeds.size, turns + 1), dtype=np.float32)
+    trajectory[:, 0] = state.rights.mean(axis=(1, 2))
+    t = 0
+    while not state.done.all():
+        state, _ = step(params, state, policy(params, state), inplace=True)
+        t += 1
+        if t > turns:
+            raise RuntimeError(f"the game did not end after its {turns} turns")
+        trajectory[:, t] = state.rights.mean(axis=(1, 2))
+    trajectory[:, t + 1:] = trajectory[:, t:t + 1]
+    figures = np.stack([state.player_field("credibility"), state.player_field("commerce"),
+                        state.player_field("security"), state.player_field("budget"),
+                        state.player_field("treaty"), state.rights.mean(axis=(1, 2)),
+                        state.estimate.mean(axis=(1, 2)), (state.turn - 1).astype(np.float64)], axis=1)
+    return {
+        "start": np.int64(task.start), "stop": np.int64(task.stop),
+        "seed": seeds, "won": won(params, state), "lost": state.lost.copy(),
+        "score": np.asarray(score(params, state), dtype=np.float64),
+        "met": state.objective_met.copy(), "uses": state.tool_uses.astype(np.int32),
+        "successes": state.tool_successes.astype(np.int32), "figures": figures.astype(np.float64),
+        "trajectory": trajectory, "seconds": np.float64(time.perf_counter() - began),
+    }
