@@ -281,7 +281,11 @@ def run(
     scenario: Scenario = None,
     seed: Seed = None,
     policy: Annotated[str, typer.Option("--policy", help="passive, random, greedy or only:TOOL.")] = "random",
-    turns: Annotated[int | None, typer.Option("--turns", min=1, help="Stop after T turns.")] = None,
+    turns: Annotated[int | None, typer.Option("--turns", min=1, help="Play a game of T turns.")] = None,
+    set_: Annotated[list[str] | None, typer.Option(
+        "--set", metavar="PATH=VALUE", help="Override a scenario value, as `diplosim batch --set` does.")] = None,
+    forbid: Annotated[list[str] | None, typer.Option(
+        "--forbid", metavar="TOOL", help="Play without this tool (to replay an ablation game).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of the log.")] = False,
     actions: Annotated[str | None, typer.Option(
         "--actions", metavar="FILE", help="Replay a recorded game (a save file), then let the bot go on.")] = None,
@@ -291,7 +295,7 @@ def run(
     from diplosim.headless import run_game
 
     raise typer.Exit(run_game(scenario, seed=seed, policy=policy, turns=turns, as_json=as_json,
-                              actions_file=actions, save_file=save))
+                              actions_file=actions, save_file=save, sets=set_ or [], forbid=forbid or []))
 
 
 @app.command()

@@ -74,23 +74,41 @@ def _print_turn(console, game: Game, turn: int, entries) -> None:
 
 
 def run_game(scenario: str | None, *, seed: int | None, policy: str, turns: int | None, as_json: bool,
-             actions_file: str | None, save_file: str | None) -> int:
-    """Play one game headlessly and print it; returns the exit code (user mistakes: a sentence, 1 or 2)."""
+             actions_file: str | None, save_file: str | None, sets: list[str] = (),
+             forbid: list[str] = ()) -> int:
+    """Play one game headlessly and print it; returns the exit code (user mistakes: a sentence, 1 or 2).
+    turns and sets override the scenario exactly as `diplosim batch` does, so any batch game replays."""
     from rich.console import Console
 
     from diplosim.saves import read_save, write_save
 
     console = Console(soft_wrap=True, highlight=False)
     err = Console(stderr=True, soft_wrap=True, highlight=False)
-    loaded = load_scenario(scenario)
+    from diplosim.scenario.loader import parse_override
+    from diplosim.scenario.messages import did_you_mean
+
+    overrides = {}
+    for item in sets:
+        try:
+            key, value = parse_override(item)
+        except ValueError as e:
+            err.print(f"diplosim run: --set {item}: {e}")
+            return 2
+        overrides[key] = value
+    if turns is not None:
+        overrides["turns"] = turns
+    loaded = load_scenario(scenario, overrides=overrides or None)
     params = build_params(loaded)
+    unknown = [t for t in forbid if t not in params.tools.ids]
+    if unknown:
+        err.print(f"diplosim run: --forbid: no tool '{unknown[0]}' in this scenario."
+                  f"{did_you_mean(unknown[0], params.tools.ids)}")
+        return 2
+    params = params.forbid(*forbid) if forbid else params
     try:
         check_policy(params, policy)
     except ValueError as e:
         err.print(f"diplosim run: {e}")
-        return 2
-    if turns is not None and turns < 1:
-        err.print("diplosim run: --turns must be at least 1")
         return 2
     bot = get_policy(policy)
     records = []
@@ -103,7 +121,7 @@ def run_game(scenario: str | None, *, seed: int | None, policy: str, turns: int 
             return 1
         seed = saved_seed if seed is None else seed
     game = Game(params, seed)
-    limit = params.turns if turns is None else min(turns, params.turns)
+    limit = params.turns
     played = 0
     try:
         for record in records:

@@ -65,3 +65,20 @@ def test_bad_input_gets_one_sentence_and_a_nonzero_exit(tmp_path):
         assert res.returncode != 0
         assert words in res.stdout + res.stderr
         assert "Traceback" not in res.stdout + res.stderr
+
+
+def test_game_k_of_a_cli_batch_replays_alone_with_diplosim_run(tmp_path):
+    import csv
+
+    out = tmp_path / "b"
+    res = diplosim("batch", "--games", "6", "--turns", "5", "--seed", "3", "--workers", "1", "--out", str(out),
+                   "--set", "countries.varenna.face=60")
+    assert res.returncode == 0, res.stdout + res.stderr
+    rows = list(csv.DictReader(open(out / "games.csv")))
+    row = rows[4]
+    alone = diplosim("run", "--json", "--seed", row["seed"], "--turns", "5", "--policy", row["policy"],
+                     "--set", "countries.varenna.face=60")
+    assert alone.returncode == 0, alone.stderr
+    game = json.loads(alone.stdout)
+    assert game["outcome"] in row["outcome"] or row["outcome"].startswith(game["outcome"])
+    assert abs(game["score"] - float(row["score"])) < 1e-3

@@ -163,6 +163,18 @@ def load_scenario_text(text: str | bytes, path: str = "<text>", base_dir: Path |
     return _load(read_yaml_text(text, path), raw, base_dir, overrides)
 
 
+def _clamp_deadlines(data: Any) -> None:
+    """A game shortened by an override (`--turns`, `--set turns=...`) keeps its objectives: deadlines
+    past the new last turn move to it (in a file, such a deadline stays an error)."""
+    turns = data.get("turns") if isinstance(data, dict) else None
+    objectives = data.get("objectives") if isinstance(data, dict) else None
+    if not isinstance(turns, int) or not isinstance(objectives, list):
+        return
+    for objective in objectives:
+        if isinstance(objective, dict) and isinstance(objective.get("by_turn"), int) and objective["by_turn"] > turns:
+            objective["by_turn"] = turns
+
+
 def _load(doc: YamlDocument, raw: bytes, base_dir: Path | None,
           overrides: dict[str, Any] | None) -> LoadedScenario:
     set_locs: dict[tuple, str] = {}
@@ -173,6 +185,7 @@ def _load(doc: YamlDocument, raw: bytes, base_dir: Path | None,
                     if (p := apply_override(data, key, value, doc, set_locs, standard)) is not None]
         if problems:
             raise ScenarioError(problems)
+        _clamp_deadlines(data)
         doc = YamlDocument(data, doc.path, doc.positions)
     try:
         scenario = Scenario.model_validate(doc.data)
