@@ -16,7 +16,7 @@ from diplosim.scenario.loader import load_scenario
 def diplosim(*args: str) -> subprocess.CompletedProcess:
     """Run the CLI as a user would."""
     return subprocess.run([sys.executable, "-c", "from diplosim.cli import main; main()", *args],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, check=False)
 
 
 def test_run_prints_a_log_with_causes_and_how_to_replay():
@@ -74,7 +74,8 @@ def test_game_k_of_a_cli_batch_replays_alone_with_diplosim_run(tmp_path):
     res = diplosim("batch", "--games", "6", "--turns", "5", "--seed", "3", "--workers", "1", "--out", str(out),
                    "--set", "countries.varenna.face=60")
     assert res.returncode == 0, res.stdout + res.stderr
-    rows = list(csv.DictReader(open(out / "games.csv")))
+    with open(out / "games.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
     row = rows[4]
     alone = diplosim("run", "--json", "--seed", row["seed"], "--turns", "5", "--policy", row["policy"],
                      "--set", "countries.varenna.face=60")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from diplosim import saves
 from diplosim.engine import Game, IllegalAction, build_params
 from diplosim.engine.actions import Actions
 from diplosim.engine.objectives import score
@@ -18,7 +19,6 @@ from diplosim.engine.state import State
 from diplosim.engine.step import step
 from diplosim.scenario.loader import LoadedScenario, load_scenario, resolve_ref
 from diplosim.scenario.yamlsafe import ScenarioError
-from diplosim import saves
 
 
 @dataclass(frozen=True)
