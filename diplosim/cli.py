@@ -332,6 +332,35 @@ def batch(
                                useless_threshold=useless_threshold))
 
 
+@app.command()
+@verb
+def check(
+    scenarios: Annotated[list[str] | None, typer.Argument(
+        metavar="[SCENARIO...]", help="Scenario files or built-in ids; default: the reference scenario.")] = None,
+    games: Annotated[int, typer.Option("--games", "-n", min=1, help="Games per policy.")] = 2000,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=2**63 - 1, help="Base seed.")] = 1,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Local processes (default: cores).")] = None,
+    dask: Annotated[str | None, typer.Option(
+        "--dask", metavar="ADDRESS|local", help="Run on a Dask cluster, or start a local one.")] = None,
+) -> None:
+    """Test a scenario's claims (what it says it teaches) against batch evidence.
+
+    Each claim is played out with the policies it names on the same seeds and reported as held,
+    FAILED or UNDECIDED with its effect size and 95% interval; the exit code is 1 unless all held.
+    """
+    import os as _os
+
+    from diplosim.batch.claims import check_files
+    from diplosim.batch.runner import BatchError
+
+    try:
+        code = check_files(scenarios or [None], games, seed, workers or _os.cpu_count() or 1, dask,
+                           _console(rich=True), progress=sys.stderr.isatty())
+    except BatchError as err:
+        raise UserError(str(err), getattr(err, "code", 1)) from None
+    raise typer.Exit(code)
+
+
 def main() -> None:
     """Entry point of the `diplosim` console script."""
     # pydantic looks for plugins in every installed package's metadata on first use; the

@@ -35,6 +35,7 @@ class ChunkTask:
     start: int
     stop: int
     rules: str = ""  # rules_version() of the process that planned the batch
+    metrics: tuple[str, ...] = ()  # field paths read at the end of each game (for claims)
 
 
 @functools.cache
@@ -118,4 +119,14 @@ def run_chunk(task: ChunkTask) -> dict[str, np.ndarray]:
         "met": state.objective_met.copy(), "uses": state.tool_uses.astype(np.int32),
         "successes": state.tool_successes.astype(np.int32), "figures": figures.astype(np.float64),
         "trajectory": trajectory, "seconds": np.float64(time.perf_counter() - began),
+        "metrics": _read_metrics(params, state, task.metrics),
     }
+
+
+def _read_metrics(params: Any, state: Any, paths: tuple[str, ...]) -> np.ndarray:
+    """Final values of field paths (like varenna.rights.expression), one column per path."""
+    from diplosim.engine.conditions import compile_reader
+
+    columns = [np.broadcast_to(compile_reader(p, list(params.themes), list(params.country_ids))(state),
+                               (state.worlds, params.n_countries))[:, 0] for p in paths]
+    return np.stack(columns, axis=1) if columns else np.zeros((state.worlds, 0))

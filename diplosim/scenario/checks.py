@@ -17,6 +17,7 @@ from typing import Any
 
 import pydantic
 
+from diplosim.scenario.claims import check_claims
 from diplosim.scenario.layout import Ring
 from diplosim.scenario.messages import did_you_mean, problems_from_validation_error
 from diplosim.scenario.models import Condition, Constants, Effect, Rules, Scenario, Tool
@@ -71,6 +72,7 @@ def check_scenario(scenario: Scenario, doc: YamlDocument, rules: Rules,
     _check_fields(scenario, entry_tools, rep)
     _check_events_objectives(scenario, rep)
     rings = _read_map(scenario, base_dir, rep)
+    check_claims(scenario, tools, rep.error)
     _warnings(scenario, tools, rep)
     return CheckResult(tuple(tools), constants, trade, rings, rep.problems)
 

@@ -262,6 +262,7 @@ class Claim(Strict):
     metric: str | None = Field("score", description="better: 'score' or a field path read at the end")
     low: Probability | None = None
     high: Probability | None = None
+    threshold: Probability = Field(0.15, description="not_dominant: the win-rate drop that makes a tool dominant")
 
 
 class Constants(Strict):

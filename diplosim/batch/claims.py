@@ -1,0 +1,185 @@
+"""`diplosim check`: play the games each claim of a scenario needs and judge the claims.
+
+Every policy plays the same seeds, so comparisons are paired game by game: the effect is the mean
+paired difference with a 95% t interval. A claim holds when its interval clears the line, fails
+when it lies wholly on the wrong side, and is undecided (not a pass) when too few games leave the
+interval across the line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from diplosim.batch.stats import Moments, wilson
+from diplosim.batch.worker import ChunkTask, rules_version, run_chunk
+from diplosim.scenario.claims import claim_policies
+from diplosim.scenario.models import Claim
+
+HELD, FAILED, UNDECIDED = "held", "failed", "undecided"
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """A claim's verdict with its effect size and 95% interval."""
+
+    claim: Claim
+    verdict: str
+    effect: float
+    low: float
+    high: float
+    detail: str
+
+
+@dataclass(frozen=True)
+class Run:
+    """Per-game results of one policy (with one tool forbidden, or none)."""
+
+    won: np.ndarray
+    score: np.ndarray
+    metrics: dict[str, np.ndarray]
+
+
+def _verdict(low: float, high: float, line: float = 0.0) -> str:
+    return HELD if low > line else FAILED if high < line else UNDECIDED
+
+
+def _paired(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
+    m = Moments()
+    m.add(np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64))
+    lo, hi = m.ci()
+    return m.mean, lo, hi
+
+
+def judge(claim: Claim, runs: dict[tuple[str, str | None], Run], tools: list[str]) -> ClaimResult:
+    """The verdict on one claim from the runs it needs."""
+    if claim.kind in ("better", "wins_more"):
+        a, b = runs[(claim.policy, None)], runs[(claim.versus, None)]
+        if claim.kind == "better":
+            metric = claim.metric or "score"
+            va = a.score if metric == "score" else a.metrics[metric]
+            vb = b.score if metric == "score" else b.metrics[metric]
+            what = f"{metric}: {claim.policy} {va.mean():.2f} vs {claim.versus} {vb.mean():.2f}"
+        else:
+            va, vb = a.won, b.won
+            what = f"win rate: {claim.policy} {va.mean():.1%} vs {claim.versus} {vb.mean():.1%}"
+        effect, lo, hi = _paired(va, vb)
+        return ClaimResult(claim, _verdict(lo, hi), effect, lo, hi, what)
+    if claim.kind == "win_rate_between":
+        won = runs[(claim.policy, None)].won
+        lo, hi = wilson(int(won.sum()), won.size)
+        verdict = HELD if claim.low <= lo and hi <= claim.high else (
+            FAILED if hi < claim.low or lo > claim.high else UNDECIDED)
+        return ClaimResult(claim, verdict, float(won.mean()), lo, hi,
+                           f"win rate of {claim.policy} {won.mean():.1%}, wanted {claim.low:.0%}-{claim.high:.0%}")
+    policy = claim.policy or "greedy"
+    base = runs[(policy, None)]
+    worst = (-np.inf, 0.0, 0.0, "")
+    dominant = []  # per tool: is the win-rate drop without it above the threshold? (held = yes)
+    for tool in tools:
+        drop, lo, hi = _paired(base.won, runs[(policy, tool)].won)
+        dominant.append(_verdict(lo, hi, claim.threshold))
+        if drop > worst[0]:
+            worst = (drop, lo, hi, tool)
+    verdict = FAILED if HELD in dominant else (HELD if all(d == FAILED for d in dominant) else UNDECIDED)
+    drop, lo, hi, tool = worst
+    return ClaimResult(claim, verdict, drop, lo, hi,
+                       f"largest win-rate drop without one tool under {policy}: {tool} {drop:+.1%} "
+                       f"(threshold {claim.threshold:.0%})")
+
+
+def needed_runs(claims: list[Claim], tools: list[str]) -> dict[tuple[str, str | None], set[str]]:
+    """(policy, forbidden tool) pairs to play, each with the metric paths to read at the end."""
+    runs: dict[tuple[str, str | None], set[str]] = {}
+    for claim in claims:
+        for policy in claim_policies(claim):
+            metrics = runs.setdefault((policy, None), set())
+            if claim.kind == "better" and claim.metric not in (None, "score"):
+                metrics.add(claim.metric)
+        if claim.kind == "not_dominant":
+            for tool in tools:
+                runs.setdefault((claim.policy or "greedy", tool), set())
+    return runs
+
+
+def play_runs(path: str, digest: str, needed: dict[tuple[str, str | None], set[str]], games: int, seed: int,
+              executor: Any, chunk_size: int = 1024, on_chunk: Any = None) -> dict[tuple[str, str | None], Run]:
+    """Play every needed run over the executor, in chunks, and gather per-game arrays."""
+    tasks = {}
+    for (policy, forbid), metrics in needed.items():
+        for start in range(0, games, chunk_size):
+            task = ChunkTask(path, digest, (), policy, forbid, seed, start, min(games, start + chunk_size),
+                             rules_version(), tuple(sorted(metrics)))
+            tasks[executor.submit(run_chunk, task)] = task
+    parts: dict[tuple[str, str | None], list[tuple[int, dict]]] = {k: [] for k in needed}
+    for future, task in tasks.items():
+        result = future.result()
+        parts[(task.policy, task.forbid)].append((task.start, result))
+        if on_chunk is not None:
+            on_chunk(task.stop - task.start)
+    runs = {}
+    for key, chunks in parts.items():
+        chunks.sort(key=lambda c: c[0])
+        names = sorted(needed[key])
+        metrics = np.concatenate([c["metrics"] for _, c in chunks]) if chunks else np.zeros((0, 0))
+        runs[key] = Run(np.concatenate([c["won"] for _, c in chunks]), np.concatenate([c["score"] for _, c in chunks]),
+                        {n: metrics[:, i] for i, n in enumerate(names)})
+    return runs
+
+
+def check_files(refs: list[str | None], games: int, seed: int, workers: int, dask: str | None,
+                console: Any, progress: bool = True) -> int:
+    """Check the claims of each scenario and print a verdict per claim; 0 when every claim held."""
+    from diplosim.batch.runner import open_executor
+    from diplosim.scenario.loader import load_scenario, resolve_ref
+
+    loaded = [(str(resolve_ref(r).resolve()), load_scenario(r)) for r in refs]  # ScenarioError: the caller
+    all_held = True
+    with open_executor(workers, dask) as (executor, _, how):
+        for path, lo in loaded:
+            claims = list(lo.scenario.claims)
+            title = f"{lo.scenario.title} ({lo.scenario.id})"
+            if not claims:
+                console.print(f"{title}: no claims to check; add a `claims:` section (docs/authoring.md)")
+                all_held = False
+                continue
+            tools = [t.id for t in lo.tools]
+            needed = needed_runs(claims, tools)
+            total = games * len(needed)
+            console.print(f"{title}: {len(claims)} claims, {len(needed)} policies x {games} games on {how}")
+            bar = _Bar(total, progress)
+            runs = play_runs(path, lo.digest, needed, games, seed, executor, on_chunk=bar.advance)
+            bar.close()
+            for result in (judge(c, runs, tools) for c in claims):
+                all_held &= result.verdict == HELD
+                mark = {HELD: "held", FAILED: "FAILED", UNDECIDED: "UNDECIDED"}[result.verdict]
+                console.print(f"  [{mark}] {result.claim.id}: {result.claim.text}")
+                console.print(f"      {result.detail}; effect {result.effect:+.3f}, 95% interval "
+                              f"[{result.low:+.3f}, {result.high:+.3f}] over {games} games per policy")
+                if result.verdict == UNDECIDED:
+                    console.print("      the interval still crosses the line: run more games (--games) to decide")
+    return 0 if all_held else 1
+
+
+class _Bar:
+    """A progress bar on stderr (rich), or nothing."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.progress = None
+        if enabled:
+            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.progress = Progress(TextColumn("{task.completed}/{task.total} games"), BarColumn(),
+                                     TimeRemainingColumn(), transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task("games", total=total)
+
+    def advance(self, n: int) -> None:
+        if self.progress is not None:
+            self.progress.advance(self.task, n)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
