@@ -40,6 +40,7 @@ class Run:
     won: np.ndarray
     score: np.ndarray
     metrics: dict[str, np.ndarray]
+    uses: np.ndarray | None = None  # (games, tools) times each tool was used
 
 
 def _verdict(low: float, high: float, line: float = 0.0) -> str:
@@ -47,8 +48,10 @@ def _verdict(low: float, high: float, line: float = 0.0) -> str:
 
 
 def _paired(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
+    """Mean paired difference and its 95% interval, over the games both played (same seeds)."""
+    n = min(len(a), len(b))
     m = Moments()
-    m.add(np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64))
+    m.add(np.asarray(a[:n], dtype=np.float64) - np.asarray(b[:n], dtype=np.float64))
     lo, hi = m.ci()
     return m.mean, lo, hi
 
@@ -105,12 +108,15 @@ def needed_runs(claims: list[Claim], tools: list[str]) -> dict[tuple[str, str | 
 
 
 def play_runs(path: str, digest: str, needed: dict[tuple[str, str | None], set[str]], games: int, seed: int,
-              executor: Any, chunk_size: int = 1024, on_chunk: Any = None) -> dict[tuple[str, str | None], Run]:
-    """Play every needed run over the executor, in chunks, and gather per-game arrays."""
+              executor: Any, chunk_size: int = 1024, on_chunk: Any = None,
+              games_for: dict[tuple[str, str | None], int] | None = None) -> dict[tuple[str, str | None], Run]:
+    """Play every needed run over the executor, in chunks, and gather per-game arrays; games_for
+    may give some runs another number of games (the first games of the same seeds)."""
     tasks = {}
     for (policy, forbid), metrics in needed.items():
-        for start in range(0, games, chunk_size):
-            task = ChunkTask(path, digest, (), policy, forbid, seed, start, min(games, start + chunk_size),
+        n = (games_for or {}).get((policy, forbid), games)
+        for start in range(0, n, chunk_size):
+            task = ChunkTask(path, digest, (), policy, forbid, seed, start, min(n, start + chunk_size),
                              rules_version(), tuple(sorted(metrics)))
             tasks[executor.submit(run_chunk, task)] = task
     parts: dict[tuple[str, str | None], list[tuple[int, dict]]] = {k: [] for k in needed}
@@ -125,7 +131,8 @@ def play_runs(path: str, digest: str, needed: dict[tuple[str, str | None], set[s
         names = sorted(needed[key])
         metrics = np.concatenate([c["metrics"] for _, c in chunks]) if chunks else np.zeros((0, 0))
         runs[key] = Run(np.concatenate([c["won"] for _, c in chunks]), np.concatenate([c["score"] for _, c in chunks]),
-                        {n: metrics[:, i] for i, n in enumerate(names)})
+                        {n: metrics[:, i] for i, n in enumerate(names)},
+                        np.concatenate([c["uses"] for _, c in chunks]))
     return runs
 
 

@@ -1,0 +1,139 @@
+"""docs/balance.md: the balance figures of every shipped scenario, generated, never typed.
+
+    python -m diplosim.batch.balance [SCENARIO...] --games 10000 --ablation-games 1000 --out docs/balance.md
+
+For each scenario: win rate (Wilson 95% interval) and mean score (95% interval) of passive, random,
+greedy and every policy its claims name; each claim's verdict with effect and interval; and the
+ablation of greedy (each tool forbidden on the same seeds), with dominant/useless flags.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+from diplosim.batch.claims import HELD, judge, needed_runs, play_runs
+from diplosim.batch.stats import AblationRow, Moments, ablation_flags, wilson
+
+BASE = ("passive", "random", "greedy")
+
+
+def _pct(lo: float, hi: float) -> str:
+    return f"[{lo:.1%}, {hi:.1%}]"
+
+
+def scenario_section(path: str, loaded, games: int, ablation_games: int, seed: int, executor,
+                     dominant: float, useless: float) -> tuple[str, bool]:
+    """The markdown section of one scenario, and whether it meets every balance target."""
+    tools = [t.id for t in loaded.tools]
+    claims = list(loaded.scenario.claims)
+    needed = needed_runs(claims, tools)
+    for p in BASE:
+        needed.setdefault((p, None), set())
+    games_for = {}
+    for tool in tools:
+        needed.setdefault(("greedy", tool), set())
+        games_for[("greedy", tool)] = min(ablation_games, games)
+    for key in needed:  # claims' ablations too run at the ablation size
+        if key[1] is not None:
+            games_for[key] = min(ablation_games, games)
+    runs = play_runs(path, loaded.digest, needed, games, seed, executor, games_for=games_for)
+    sc = loaded.scenario
+    lines = [f"## {sc.title} (`{sc.id}`)", "", f"*{sc.lesson.strip()}*" if sc.lesson else "", "",
+             "| policy | games | win rate | 95% interval | mean score | 95% interval |", "|---|---|---|---|---|---|"]
+    rates = {}
+    for (policy, forbid), run in sorted(runs.items(), key=lambda kv: (kv[0][1] is not None, kv[0][0])):
+        if forbid is not None:
+            continue
+        lo, hi = wilson(int(run.won.sum()), run.won.size)
+        m = Moments()
+        m.add(run.score)
+        slo, shi = m.ci()
+        rates[policy] = (run.won.mean(), lo, hi)
+        lines.append(f"| {policy} | {run.won.size} | {run.won.mean():.1%} | {_pct(lo, hi)} | {m.mean:.1f} | "
+                     f"[{slo:.1f}, {shi:.1f}] |")
+    ok = True
+    order = rates["greedy"][0] > rates["random"][0] > rates["passive"][0]
+    band = 0.30 <= rates["greedy"][0] <= 0.85
+    ok &= order and band
+    lines += ["", f"- greedy > random > passive (win rate): **{'yes' if order else 'no'}**",
+              f"- greedy's win rate within 30%-85%: **{'yes' if band else 'no'}** ({rates['greedy'][0]:.1%})", ""]
+    if claims:
+        lines += ["| claim | verdict | effect | 95% interval | detail |", "|---|---|---|---|---|"]
+        for claim in claims:
+            r = judge(claim, runs, tools)
+            ok &= r.verdict == HELD
+            lines.append(f"| {claim.id} | {r.verdict} | {r.effect:+.3f} | [{r.low:+.3f}, {r.high:+.3f}] | {r.detail} |")
+        lines.append("")
+    base = runs[("greedy", None)]
+    n = min(ablation_games, games)
+    uses = base.uses[:n].sum(axis=0)
+    share = uses / max(1, uses.sum())
+    lines += [f"Ablation of greedy over {n} games per tool (each tool forbidden, same seeds):", "",
+              "| tool | use share | win rate without | change | 95% interval | flags |", "|---|---|---|---|---|---|"]
+    for i, tool in enumerate(tools):
+        without = runs[("greedy", tool)]
+        d_win = without.won[:n].astype(float) - base.won[:n]
+        d_score = without.score[:n] - base.score[:n]
+        mw, ms = Moments(), Moments()
+        mw.add(d_win)
+        ms.add(d_score)
+        row = AblationRow(tool, float(base.won[:n].mean()), float(without.won[:n].mean()), mw.mean, mw.ci(),
+                          ms.mean, ms.ci(), float(share[i]))
+        flags = ablation_flags(row, dominant, useless)
+        ok &= not flags
+        lo, hi = mw.ci()
+        lines.append(f"| {tool} | {share[i]:.1%} | {without.won[:n].mean():.1%} | {mw.mean:+.1%} | "
+                     f"[{lo:+.1%}, {hi:+.1%}] | {', '.join(flags) or '-'} |")
+    lines += ["", f"**Meets every balance target: {'yes' if ok else 'no'}**", ""]
+    return "\n".join(lines), ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate the balance report; exit 0 when every scenario meets every target."""
+    from diplosim.batch.runner import open_executor
+    from diplosim.scenario.loader import load_scenario, resolve_ref, scenarios_dir
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("scenarios", nargs="*", help="default: every file in scenarios/")
+    parser.add_argument("--games", type=int, default=10000, help="games per policy")
+    parser.add_argument("--ablation-games", type=int, default=1000, help="games per forbidden tool (greedy)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--dominant-threshold", type=float, default=0.15)
+    parser.add_argument("--useless-threshold", type=float, default=0.01)
+    parser.add_argument("--out", default="docs/balance.md")
+    args = parser.parse_args(argv)
+    refs = args.scenarios or [str(p) for p in sorted(scenarios_dir().glob("*.yaml"))]
+    started = time.time()
+    sections, all_ok = [], True
+    with open_executor(args.workers, None) as (executor, _, how):
+        for ref in refs:
+            path = str(resolve_ref(ref).resolve())
+            loaded = load_scenario(path)
+            print(f"{loaded.scenario.id}: playing ...", file=sys.stderr, flush=True)
+            text, ok = scenario_section(path, loaded, args.games, args.ablation_games, args.seed, executor,
+                                        args.dominant_threshold, args.useless_threshold)
+            sections.append(text)
+            all_ok &= ok
+    minutes = (time.time() - started) / 60
+    command = "python -m diplosim.batch.balance " + " ".join(argv if argv is not None else sys.argv[1:])
+    header = ["# Balance figures", "",
+              "Generated by a command, not typed by hand; rerun it after changing a scenario or the rules:", "",
+              f"    {command.strip()}", "",
+              (f"{args.games} games per policy, {args.ablation_games} per forbidden tool, base seed {args.seed}, "
+              f"{how}; took {minutes:.0f} min on {platform.machine()} with {os.cpu_count()} cores, "
+              f"{time.strftime('%Y-%m-%d')}. Intervals are 95%: Wilson for win rates, t for means and for the "
+              "paired differences of claims and ablations (every policy plays the same seeds)."), "",
+              f"**Every scenario meets every target: {'yes' if all_ok else 'no'}**", ""]
+    Path(args.out).write_text("\n".join(header + sections), encoding="utf-8")
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0 if all_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
