@@ -121,15 +121,20 @@ def schedule(params: Params, s: State, block: EffectBlock, row: np.ndarray, targ
         return
     d = params.horizon
     idx = np.nonzero(mask)[0]
-    r, sc = row[idx], scale[idx]
+    r, sc = row[idx], scale[idx][:, None]
     now = s.turn[idx] % d
     tgt = np.maximum(target[idx], 0)
-    # Most effects act this turn only: scatter just that slot, and the later ones where there are any.
-    s.pending_country[idx, now, tgt] += block.target_fixed[r, 0] + block.target_scaled[r, 0] * sc[:, None]
-    s.pending_player[idx, now] += block.player_fixed[r, 0] + block.player_scaled[r, 0] * sc[:, None]
+    # Most effects act this turn only: scatter just that slot (by flat row index, the cheapest
+    # scatter numpy has), and the later slots only for the rows that have any.
+    tf, ts, pf, ps = block.now
+    n_c = s.pending_country.shape[2]
+    country_rows = s.pending_country.reshape(-1, s.pending_country.shape[3], copy=False)  # a view, or raise
+    country_rows[(idx * d + now) * n_c + tgt] += np.take(tf, r, axis=0) + np.take(ts, r, axis=0) * sc
+    player_rows = s.pending_player.reshape(-1, s.pending_player.shape[2], copy=False)
+    player_rows[idx * d + now] += np.take(pf, r, axis=0) + np.take(ps, r, axis=0) * sc
     later = block.has_delayed[r]
     if later.any() and d > 1:
-        il, rl, scl = idx[later], r[later], sc[later][:, None, None]
+        il, rl, scl = idx[later], r[later], sc[later][:, :, None]
         slots = (s.turn[il, None] + np.arange(1, d)[None, :]) % d
         s.pending_country[il[:, None], slots, tgt[later][:, None]] += (
             block.target_fixed[rl, 1:] + block.target_scaled[rl, 1:] * scl)

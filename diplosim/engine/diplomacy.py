@@ -118,9 +118,11 @@ def take_action(params: Params, s: State, tool: np.ndarray, target: np.ndarray, 
 
     accept_u = rng.uniform(s.seed, s.turn, rng.Purpose.ACCEPT, (), salt=slot)
     p_country = acceptance_chance(params, s, t, target)
-    rel_mean = s.country[:, :, L.RELATIONS].mean(axis=1)
-    p_global = sigmoid(tt.acceptance[t] + 0.04 * (s.player[:, L.CREDIBILITY] - 50.0) + 0.03 * (rel_mean - 50.0))
-    p = np.select([kind == 0, kind == 2], [p_country, p_global], 1.0)
+    p = np.where(kind == 0, p_country, 1.0)
+    if (live & (kind == 2)).any():  # the treaty track: credibility and relations across the region
+        rel_mean = s.country[:, :, L.RELATIONS].mean(axis=1)
+        p_global = sigmoid(tt.acceptance[t] + 0.04 * (s.player[:, L.CREDIBILITY] - 50.0) + 0.03 * (rel_mean - 50.0))
+        p = np.where(kind == 2, p_global, p)
     success = live & (accept_u < p)
     is_forum = live & (kind == 1)
     passed = np.zeros(w, dtype=bool)
@@ -155,11 +157,14 @@ def take_action(params: Params, s: State, tool: np.ndarray, target: np.ndarray, 
     c[wi, tgt, L.FACE] += backfire * 6.0
 
     # Criticising one government while sparing a worse ally invites charges of hypocrisy.
-    mean_rights = s.rights.mean(axis=-1)
-    spared = params.ally[None, :] & (s.pressure_received < 5.0)
-    worst_spared = np.where(spared, mean_rights, np.inf).min(axis=1)
-    hypocrisy = live & targeted & (tt.visibility[t] >= 0.5) & ~params.ally[tgt] & (
-        worst_spared < _at(mean_rights, target) - k.hypocrisy_gap)
+    hypocrisy = live & targeted & (tt.visibility[t] >= 0.5) & ~params.ally[tgt]
+    if params.ally.any() and hypocrisy.any():
+        mean_rights = s.rights.mean(axis=-1)
+        spared = params.ally[None, :] & (s.pressure_received < 5.0)
+        worst_spared = np.where(spared, mean_rights, np.inf).min(axis=1)
+        hypocrisy &= worst_spared < _at(mean_rights, target) - k.hypocrisy_gap
+    else:
+        hypocrisy &= False
     s.player[:, L.CREDIBILITY] -= hypocrisy * 3.0
 
     # Interventions without legitimacy cost credibility; with it they earn a little.

@@ -35,6 +35,13 @@ class EffectBlock:
         return (self.absolute_fixed != 0).any(axis=axes) | (self.absolute_scaled != 0).any(axis=axes)
 
     @cached_property
+    def now(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """This turn's part of each row, contiguous (target fixed/scaled (R, F), player fixed/scaled
+        (R, P)): most effects act at once, and gathering from these is cheap."""
+        return tuple(np.ascontiguousarray(getattr(self, f)[:, 0]) for f in
+                     ("target_fixed", "target_scaled", "player_fixed", "player_scaled"))
+
+    @cached_property
     def has_delayed(self) -> np.ndarray:
         """Whether a row changes the target or the player on later turns (not only this one)."""
         return np.stack([(getattr(self, f)[:, 1:] != 0).reshape(len(self.target_fixed), -1).any(axis=1)
