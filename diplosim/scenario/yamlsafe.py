@@ -16,7 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 40
-MAX_NODES = 200_000
+MAX_NODES = 50_000
 
 # libyaml is much faster and reports the same marks; the pure-Python loader is the fallback.
 _LOADER: type = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
@@ -145,12 +145,20 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> ScenarioEr
 
 def _check_depth(text: str, path: str) -> None:
     # The composer recurses once per level (in C for libyaml, with no recursion limit), so
-    # deep nesting is caught on the flat event stream before composing.
+    # deep nesting is caught on the flat event stream before composing. Composing is also slow
+    # (its resolver is Python), so a file with too many values is refused here, before it starts.
     loader = _LOADER(text)
-    depth = 0
+    depth = events = 0
     try:
         while loader.check_event():
             event = loader.get_event()
+            events += 1
+            # Twice the value bound (events also count ends): a file just over the bound is left
+            # to the value count, which can name the field where it happened.
+            if events > 2 * MAX_NODES:
+                mark = event.start_mark
+                raise _fail(path, mark.line + 1, mark.column + 1, f"the file has more than {MAX_NODES} values; "
+                            "split it into smaller scenarios")
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
