@@ -198,6 +198,13 @@ def _risks(params: Params, s: State, t: np.ndarray, target: np.ndarray, live: np
     return struck
 
 
+def _hint(params: Params, tool_id: str, text: str) -> str:
+    """A pointer to a remedy, only when the scenario has that tool (named as the scenario names it)."""
+    if tool_id not in params.tools.ids:
+        return ""
+    return "; " + text.format(params.tools.tools[params.tool_index(tool_id)].name)
+
+
 def _log_action(params, s, tool, target, requested, active, codes, stalled, success, is_forum, yes, voters,
                 face_cost, backfire, hypocrisy, struck, log, causes) -> None:
     from diplosim.engine.actions import reason
@@ -218,7 +225,7 @@ def _log_action(params, s, tool, target, requested, active, codes, stalled, succ
             continue
         if stalled[w]:
             log.append(LogEntry(int(w), turn, "action", f"{name}{where} stalled in your own bureaucracy",
-                                "bureaucratic inertia; evaluation reports reduce it", c))
+                                "bureaucratic inertia" + _hint(params, "evaluation_reports", "'{}' reduces it"), c))
             continue
         if is_forum[w]:
             verdict = "passed" if success[w] else "failed"
@@ -234,7 +241,8 @@ def _log_action(params, s, tool, target, requested, active, codes, stalled, succ
             causes.add(int(w), c, f"your {name.lower()} cost their government {face_cost[w]:.0f} face")
         if backfire[w]:
             log.append(LogEntry(int(w), turn, "action", f"{params.country_names[c]} rebutted your claims",
-                                "your picture of the country was shaky: monitoring first makes criticism stick; "
+                                "your picture of the country was shaky"
+                                + _hint(params, "monitoring", "'{}' first makes criticism stick") + "; "
                                 "credibility -4", c))
         if hypocrisy[w]:
             log.append(LogEntry(int(w), turn, "action", "Charges of hypocrisy: you spare a worse ally",
