@@ -60,13 +60,14 @@ def judge(claim: Claim, runs: dict[tuple[str, str | None], Run], tools: list[str
     """The verdict on one claim from the runs it needs."""
     if claim.kind in ("better", "wins_more"):
         a, b = runs[(claim.policy, None)], runs[(claim.versus, None)]
+        n = min(a.won.size, b.won.size)  # compare the games both played (the same seeds)
         if claim.kind == "better":
             metric = claim.metric or "score"
-            va = a.score if metric == "score" else a.metrics[metric]
-            vb = b.score if metric == "score" else b.metrics[metric]
+            va = (a.score if metric == "score" else a.metrics[metric])[:n]
+            vb = (b.score if metric == "score" else b.metrics[metric])[:n]
             what = f"{metric}: {claim.policy} {va.mean():.2f} vs {claim.versus} {vb.mean():.2f}"
         else:
-            va, vb = a.won, b.won
+            va, vb = a.won[:n], b.won[:n]
             what = f"win rate: {claim.policy} {va.mean():.1%} vs {claim.versus} {vb.mean():.1%}"
         effect, lo, hi = _paired(va, vb)
         return ClaimResult(claim, _verdict(lo, hi), effect, lo, hi, what)
