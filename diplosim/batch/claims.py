@@ -140,7 +140,7 @@ def play_runs(path: str, digest: str, needed: dict[tuple[str, str | None], set[s
 def check_files(refs: list[str | None], games: int, seed: int, workers: int, dask: str | None,
                 console: Any, progress: bool = True) -> int:
     """Check the claims of each scenario and print a verdict per claim; 0 when every claim held."""
-    from diplosim.batch.runner import open_executor
+    from diplosim.batch.runner import Progress, open_executor
     from diplosim.scenario.loader import load_scenario, resolve_ref
 
     loaded = [(str(resolve_ref(r).resolve()), load_scenario(r)) for r in refs]  # ScenarioError: the caller
@@ -157,7 +157,7 @@ def check_files(refs: list[str | None], games: int, seed: int, workers: int, das
             needed = needed_runs(claims, tools)
             total = games * len(needed)
             console.print(f"{title}: {len(claims)} claims, {len(needed)} policies x {games} games on {how}")
-            bar = _Bar(total, progress)
+            bar = Progress(progress, total, 0, f"checking {lo.scenario.id}")
             runs = play_runs(path, lo.digest, needed, games, seed, executor, on_chunk=bar.advance)
             bar.close()
             for result in (judge(c, runs, tools) for c in claims):
@@ -169,25 +169,3 @@ def check_files(refs: list[str | None], games: int, seed: int, workers: int, das
                 if result.verdict == UNDECIDED:
                     console.print("      the interval still crosses the line: run more games (--games) to decide")
     return 0 if all_held else 1
-
-
-class _Bar:
-    """A progress bar on stderr (rich), or nothing."""
-
-    def __init__(self, total: int, enabled: bool) -> None:
-        self.progress = None
-        if enabled:
-            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-            self.progress = Progress(TextColumn("{task.completed}/{task.total} games"), BarColumn(),
-                                     TimeRemainingColumn(), transient=True)
-            self.progress.start()
-            self.task = self.progress.add_task("games", total=total)
-
-    def advance(self, n: int) -> None:
-        if self.progress is not None:
-            self.progress.advance(self.task, n)
-
-    def close(self) -> None:
-        if self.progress is not None:
-            self.progress.stop()

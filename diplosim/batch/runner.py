@@ -281,7 +281,7 @@ def open_executor(workers: int, dask: str | None, connect_timeout: float = 5.0) 
 
 
 # --- running ---------------------------------------------------------------------------------
-class _Progress:
+class Progress:
     """A rich progress bar on stderr with games/s and the time left (or nothing)."""
 
     def __init__(self, enabled: bool, total: int, done: int, label: str) -> None:
@@ -335,7 +335,7 @@ def execute(plan: Plan, out: Path, executor: cf.Executor, slots: int, progress: 
     found = len(plan.arms) * plan.chunks_per_arm - len(todo)
     if stop_after_chunks is not None:
         todo = todo[:stop_after_chunks]
-    bar = _Progress(progress and bool(todo), total_games, found_games,
+    bar = Progress(progress and bool(todo), total_games, found_games,
                     "resuming" if found else "games")
     pending: dict[cf.Future, tuple[int, int]] = {}
     queue = iter(todo)
