@@ -16,6 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+# pydantic (imported by typer) looks for plugins in every installed package's metadata; the
+# command needs none, and the search must be switched off before that first import.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
+
 import typer
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -363,9 +367,6 @@ def check(
 
 def main() -> None:
     """Entry point of the `diplosim` console script."""
-    # pydantic looks for plugins in every installed package's metadata on first use; the
-    # command needs none, and skipping the search keeps `diplosim validate` quick to start.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
     for stream in (sys.stdout, sys.stderr):  # a name the console cannot show must not crash
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
