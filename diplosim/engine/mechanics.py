@@ -125,6 +125,9 @@ def update_estimates(params: Params, s: State, live: np.ndarray) -> None:
     noise = rng.normal(s.seed, s.turn, rng.Purpose.ESTIMATE, s.estimate.shape[1:])
     # An AR(1) walk: the error persists from turn to turn, with spread unc * estimate_noise.
     bias = 0.95 * s.estimate_bias + 0.31 * noise * unc[:, :, None] * k.estimate_noise
+    # The range shown is a promise: the truth stays within estimate ± uncertainty, so narrowing the
+    # uncertainty (monitoring) also corrects the estimate.
+    bias = np.clip(bias, -unc[:, :, None], unc[:, :, None])
     s.estimate_bias[:] = np.where(live[:, None, None], bias, s.estimate_bias)
     s.estimate[:] = np.where(live[:, None, None], np.clip(s.rights + s.estimate_bias, 0.0, 100.0), s.estimate)
 

@@ -104,6 +104,7 @@ def initial_state(params: Params, seeds: np.ndarray | list[int] | int) -> State:
     country = np.broadcast_to(params.initial_country, (w,) + params.initial_country.shape).copy()
     uncertainty = country[:, :, layout.UNCERTAINTY][:, :, None]
     bias = rng.normal(seeds, 0, rng.Purpose.ESTIMATE, (c, h)) * uncertainty * params.constants.estimate_noise
+    bias = np.clip(bias, -uncertainty, uncertainty)  # the truth lies within the range shown
     rights = country[:, :, layout.RIGHTS0:]
     abuse = (rights.min(axis=-1) < params.constants.abuse_threshold) | params.initial_abuse[None, :]
     state = State(

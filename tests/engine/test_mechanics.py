@@ -222,3 +222,9 @@ def test_finished_worlds_stay_as_they_are(params):
     after = play(params, s, orders(params, 4, ("public_criticism", "proudland")), 3)
     assert after.world(1).equals(s.world(1))
     assert not after.world(0).equals(s.world(0))
+
+
+def test_the_truth_stays_within_the_estimate_range_shown(params, worlds):
+    s = play(params, worlds, orders(params, worlds.worlds, ("monitoring", "proudland")), 6)
+    unc = s.field("uncertainty")[:, :, None]
+    assert np.all(np.abs(s.estimate - s.rights) <= unc + 1e-9)
