@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from diplosim.engine import layout as L
 from diplosim.engine import rng
 from diplosim.engine.actions import schedule
 from diplosim.engine.log import Causes, LogEntry
@@ -92,5 +91,3 @@ def awaiting_events(params: Params, s: State, world: int = 0) -> list[int]:
     """Indexes of the events waiting for the player's choice in a world."""
     return [int(e) for e in np.nonzero(s.awaiting[world])[0]]
 
-
-__all__ = ["L", "apply_pending", "awaiting_events", "fire_events", "resolve_choices"]

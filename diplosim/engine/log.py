@@ -16,8 +16,8 @@ class LogEntry:
     cause: str = ""
     country: int = -1  # index of the country it concerns, -1 for none
 
-    def line(self, country_names: tuple[str, ...] = ()) -> str:
-        """The entry as one readable line."""
+    def line(self) -> str:
+        """The entry as one readable line: what happened (why)."""
         return f"{self.text} ({self.cause})" if self.cause else self.text
 
 
