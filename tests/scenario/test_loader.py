@@ -25,6 +25,7 @@ from diplosim.scenario.loader import (
 )
 from diplosim.scenario.models import Rules
 from diplosim.scenario.yamlsafe import Problem, ScenarioError
+from tests.scenario.files import write_file
 
 # A small valid scenario; tests break one thing in it at a time. Line numbers matter below.
 BASE = """\
@@ -78,12 +79,8 @@ STANDARD_IDS = [
 
 
 def write(tmp_path: Path, text: str | bytes, name: str = "s.yaml") -> Path:
-    path = tmp_path / name
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
-    return path
+    """Write a scenario file for a test (default name: s.yaml)."""
+    return write_file(tmp_path, text, name)
 
 
 def problems_of(path: Path | str, **kwargs) -> list[Problem]:

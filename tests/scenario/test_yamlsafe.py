@@ -21,6 +21,7 @@ from diplosim.scenario.yamlsafe import (
     read_yaml_file,
     read_yaml_text,
 )
+from tests.scenario.files import write_file
 
 LOADERS = [yaml.SafeLoader] + ([yaml.CSafeLoader] if hasattr(yaml, "CSafeLoader") else [])
 
@@ -33,12 +34,8 @@ def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> t
 
 
 def write(tmp_path: Path, text: str | bytes, name: str = "scen.yaml") -> Path:
-    path = tmp_path / name
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
-    return path
+    """Write a scenario file for a test (default name: scen.yaml)."""
+    return write_file(tmp_path, text, name)
 
 
 def problems_of(path: Path) -> list[Problem]:
