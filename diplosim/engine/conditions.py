@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from diplosim.engine import layout
+from diplosim.engine.themes import theme_mean, theme_min
 from diplosim.scenario.models import Condition
 from diplosim.scenario.vocabulary import FieldRef, parse_field
 
@@ -31,12 +32,12 @@ def _country_values(ref: FieldRef, theme_index: dict[str, int]) -> Reader:
     """Reader of a per-country quantity as (W, C)."""
     if ref.name == "rights":
         if ref.theme is None:
-            return lambda s: s.rights.mean(axis=-1)
+            return lambda s: theme_mean(s.rights)
         col = layout.RIGHTS0 + theme_index[ref.theme]
         return lambda s: s.country[:, :, col]
     if ref.name == "estimate":
         if ref.theme is None:
-            return lambda s: s.estimate.mean(axis=-1)
+            return lambda s: theme_mean(s.estimate)
         h = theme_index[ref.theme]
         return lambda s: s.estimate[:, :, h]
     if ref.name == "leverage":
@@ -127,7 +128,7 @@ def _abuse_progress(cond: Condition, countries: list[str], threshold: float) -> 
         cond.op == "!=" and cond.value >= 1)
 
     def progress(s: State) -> np.ndarray:
-        safety = np.clip((s.rights.min(axis=-1) - threshold + 10.0) / 25.0, 0.0, 1.0)
+        safety = np.clip((theme_min(s.rights) - threshold + 10.0) / 25.0, 0.0, 1.0)
         if subject in countries:
             safety = safety[:, countries.index(subject):countries.index(subject) + 1]
         elif subject in ("max", "min", "mean"):

@@ -23,6 +23,7 @@ from diplosim.engine.log import Causes, LogEntry
 from diplosim.engine.mechanics import sigmoid
 from diplosim.engine.params import Params
 from diplosim.engine.state import State
+from diplosim.engine.themes import theme_mean
 
 FACE_COST = 12.0  # face a fully public move costs a government
 
@@ -64,7 +65,7 @@ def forum_vote(params: Params, s: State, target: np.ndarray, slot: int) -> tuple
     player, its own record, the player's credibility, the coalition built, and its trade with the target.
     Returns (yes votes, voters)."""
     c = s.country
-    rights = s.rights.mean(axis=-1)
+    rights = theme_mean(s.rights)
     logit = (0.04 * (c[:, :, L.RELATIONS] - 50.0) + 0.03 * (rights - 50.0)
              + 0.03 * (s.player[:, L.CREDIBILITY] - 50.0)[:, None]
              + 0.02 * _at(c[:, :, L.COALITION], target)[:, None] + 0.01 * _at(c[:, :, L.EVIDENCE], target)[:, None]
@@ -159,7 +160,7 @@ def take_action(params: Params, s: State, tool: np.ndarray, target: np.ndarray, 
     # Criticising one government while sparing a worse ally invites charges of hypocrisy.
     hypocrisy = live & targeted & (tt.visibility[t] >= 0.5) & ~params.ally[tgt]
     if params.ally.any() and hypocrisy.any():
-        mean_rights = s.rights.mean(axis=-1)
+        mean_rights = theme_mean(s.rights)
         spared = params.ally[None, :] & (s.pressure_received < 5.0)
         worst_spared = np.where(spared, mean_rights, np.inf).min(axis=1)
         hypocrisy &= worst_spared < _at(mean_rights, target) - k.hypocrisy_gap

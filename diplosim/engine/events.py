@@ -70,19 +70,30 @@ def fire_events(params: Params, s: State, log: list[LogEntry] | None, causes: Ca
 
 
 def apply_pending(params: Params, s: State) -> None:
-    """Apply the effects that come due this turn and clear their slot of the ring buffer."""
+    """Apply the effects that come due this turn in every playing world and clear their slot of
+    the ring buffer (finished worlds keep theirs, like everything else)."""
     live = ~s.done
-    if live.all() and (s.turn == s.turn[0]).all():  # a batch in step: plain slices, no gathers
-        slot = int(s.turn[0] % params.horizon)
-        s.country += s.pending_country[:, slot]
-        s.player += s.pending_player[:, slot]
-        s.pending_country[:, slot] = 0.0
-        s.pending_player[:, slot] = 0.0
+    turns = s.turn[live]
+    if turns.size == 0:
         return
-    wi = np.arange(s.worlds)
-    slot = s.turn % params.horizon
-    s.country += s.pending_country[wi, slot] * live[:, None, None]
-    s.player += s.pending_player[wi, slot] * live[:, None]
+    if (turns == turns[0]).all():  # a batch in step: one slot for all, read as a slice, not gathered
+        slot = int(turns[0] % params.horizon)
+        due_country, due_player = s.pending_country[:, slot], s.pending_player[:, slot]
+        if live.all():
+            s.country += due_country
+            s.player += due_player
+            due_country[...] = 0.0
+            due_player[...] = 0.0
+        else:
+            s.country += due_country * live[:, None, None]
+            s.player += due_player * live[:, None]
+            due_country[live] = 0.0
+            due_player[live] = 0.0
+        return
+    wi = np.nonzero(live)[0]
+    slot = s.turn[wi] % params.horizon
+    s.country[wi] += s.pending_country[wi, slot]
+    s.player[wi] += s.pending_player[wi, slot]
     s.pending_country[wi, slot] = 0.0
     s.pending_player[wi, slot] = 0.0
 

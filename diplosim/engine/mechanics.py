@@ -12,6 +12,7 @@ from diplosim.engine import layout as L
 from diplosim.engine import rng
 from diplosim.engine.params import Params
 from diplosim.engine.state import State
+from diplosim.engine.themes import theme_mean, theme_min
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -108,7 +109,7 @@ def gross_abuses(params: Params, s: State, live: np.ndarray) -> None:
     """Gross abuses start when a country's worst theme falls below the threshold and end once it
     is clearly above it; while they last, the country destabilises."""
     k = params.constants
-    worst = s.rights.min(axis=-1)
+    worst = theme_min(s.rights)
     s.abuse[:] = np.where(live[:, None], (worst < k.abuse_threshold) | (s.abuse & (worst < k.abuse_threshold + 5)),
                           s.abuse)
     s.country[:, :, L.STABILITY] -= (s.abuse & live[:, None]) * 1.0
@@ -133,7 +134,7 @@ def update_estimates(params: Params, s: State, live: np.ndarray) -> None:
 
 
 def _partner_quality(s: State) -> np.ndarray:
-    return 0.5 * s.country[:, :, L.STABILITY] + 0.5 * s.rights.mean(axis=-1)
+    return 0.5 * s.country[:, :, L.STABILITY] + 0.5 * theme_mean(s.rights)
 
 
 def converge_interests(params: Params, s: State, live: np.ndarray) -> None:

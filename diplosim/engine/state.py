@@ -13,6 +13,7 @@ import numpy as np
 
 from diplosim.engine import layout, rng
 from diplosim.engine.params import Params
+from diplosim.engine.themes import theme_min
 
 
 @dataclass
@@ -106,7 +107,7 @@ def initial_state(params: Params, seeds: np.ndarray | list[int] | int) -> State:
     bias = rng.normal(seeds, 0, rng.Purpose.ESTIMATE, (c, h)) * uncertainty * params.constants.estimate_noise
     bias = np.clip(bias, -uncertainty, uncertainty)  # the truth lies within the range shown
     rights = country[:, :, layout.RIGHTS0:]
-    abuse = (rights.min(axis=-1) < params.constants.abuse_threshold) | params.initial_abuse[None, :]
+    abuse = (theme_min(rights) < params.constants.abuse_threshold) | params.initial_abuse[None, :]
     state = State(
         seed=seeds, turn=np.ones(w, dtype=np.int64), done=np.zeros(w, dtype=bool), lost=np.zeros(w, dtype=bool),
         country=country, estimate=np.clip(rights + bias, 0, 100), estimate_bias=bias,
