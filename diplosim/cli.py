@@ -1,4 +1,4 @@
-"""The `diplosim` command.
+"""The `diplosim` command, on plain click.
 
 Each verb is a small function. Heavy modules (the engine, pygame, numpy, matplotlib) are
 imported inside the verbs that need them, so `diplosim validate` starts fast. A user's mistake
@@ -9,32 +9,65 @@ exit 1 for a bad scenario or file, 2 for a usage error, 130 after Ctrl-C.
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Any
 
-# pydantic (imported by typer) looks for plugins in every installed package's metadata; the
-# command needs none, and the search must be switched off before that first import.
+import click
+from click.exceptions import Exit
+
+# pydantic (used by the scenario loader) looks for plugins in every installed package's metadata
+# when it builds its first validator; the command needs none, so that search is switched off.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
 
-import typer
-
-_F = TypeVar("_F", bound=Callable[..., Any])
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_SEED_RANGE = click.IntRange(0, 2**63 - 1)
 
-app = typer.Typer(
+
+class _Verb(click.Command):
+    """A verb whose usage errors all show its usage line and where to find help.
+
+    (click leaves them out when an option is given without its value, as `diplosim run --policy`.)
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            exc.ctx = exc.ctx or ctx
+            raise
+
+
+class _Verbs(click.Group):
+    """The verbs, listed in the order they are defined; Ctrl-C exits quietly with 130."""
+
+    command_class = _Verb
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Exit(130) from None
+
+
+@click.group(
+    cls=_Verbs,
     name="diplosim",
-    help="diplosim: a turn-based strategy game of human-rights diplomacy, for classrooms.\n\n"
-         "SCENARIO arguments take a path to a .yaml file or a built-in id "
-         "(see `diplosim scenarios`).",
-    add_completion=False,
     no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": ["-h", "--help"], "show_default": True},
 )
+def app() -> None:
+    """diplosim: a turn-based strategy game of human-rights diplomacy, for classrooms.
+
+    SCENARIO arguments take a path to a .yaml file or a built-in id (see `diplosim scenarios`).
+    """
 
 
 class UserError(Exception):
@@ -78,8 +111,11 @@ def print_problems(problems: Any, console: Any = None) -> None:
                           f"{problem.severity}: {problem.message}", style="yellow")
 
 
-def verb(func: _F) -> _F:
-    """Turn ScenarioError/UserError into printed sentences, and Ctrl-C into a quiet exit 130."""
+def verb(func: Callable[..., Any]) -> click.Command:
+    """Make `func` a verb of `diplosim`: ScenarioError and UserError become printed sentences.
+
+    The first paragraph of its docstring is its line in `diplosim --help`, never cut short.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -89,23 +125,20 @@ def verb(func: _F) -> _F:
             return func(*args, **kwargs)
         except ScenarioError as exc:
             print_problems(exc.problems)
-            raise typer.Exit(1) from None
+            raise Exit(1) from None
         except UserError as exc:
             _console().print(f"diplosim: {exc}", style="red")
-            raise typer.Exit(exc.code) from None
-        except KeyboardInterrupt:
-            raise typer.Exit(130) from None
+            raise Exit(exc.code) from None
 
-    return wrapper  # type: ignore[return-value]
+    summary = inspect.cleandoc(func.__doc__ or "").partition("\n\n")[0]
+    return app.command(short_help=summary)(wrapper)
 
 
 # --- validate -------------------------------------------------------------------------------
-@app.command()
 @verb
-def validate(
-    paths: Annotated[list[str], typer.Argument(
-        metavar="PATH", help="Scenario files (or built-in ids) to check.")],
-) -> None:
+@click.argument("paths", metavar="PATH...", nargs=-1, required=True,
+                help="Scenario files (or built-in ids) to check.")
+def validate(paths: tuple[str, ...]) -> None:
     """Check scenario files and report every problem with its file, line and field.
 
     Exit status: 0 when every file is valid (warnings do not count), 1 when any is not.
@@ -133,7 +166,7 @@ def validate(
             summary += ", " + _count(len(loaded.warnings), "warning")
         console.print(f"{path}: ok — {summary}", style="green")
     if failed:
-        raise typer.Exit(1)
+        raise Exit(1)
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
@@ -141,13 +174,10 @@ def _count(n: int, one: str, many: str | None = None) -> str:
 
 
 # --- schema ---------------------------------------------------------------------------------
-@app.command()
 @verb
-def schema(
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", metavar="FILE", help="Write the schema to FILE instead of printing it.",
-        dir_okay=False)] = None,
-) -> None:
+@click.option("--output", "-o", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the schema to FILE instead of printing it.")
+def schema(output: Path | None) -> None:
     """Print the JSON Schema (draft 2020-12) of scenario files, for editor completion.
 
     Put `# yaml-language-server: $schema=PATH/TO/scenario.schema.json` on the first line of a
@@ -168,7 +198,6 @@ def schema(
 
 
 # --- scenarios ------------------------------------------------------------------------------
-@app.command()
 @verb
 def scenarios() -> None:
     """List the built-in scenarios (their id and title).
@@ -193,15 +222,13 @@ def scenarios() -> None:
 
 
 # --- new ------------------------------------------------------------------------------------
-@app.command()
 @verb
-def new(
-    scenario_id: Annotated[str, typer.Argument(
-        metavar="ID", help="Id of the new scenario: lower-case letters, digits and _.")],
-    folder: Annotated[Path, typer.Option(
-        "--dir", "-d", metavar="DIR", help="Folder to write ID.yaml into.",
-        file_okay=False)] = Path("."),
-) -> None:
+@click.argument("scenario_id", metavar="ID",
+                help="Id of the new scenario: lower-case letters, digits and _.")
+@click.option("--dir", "-d", "folder", metavar="DIR", default=Path("."),
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write ID.yaml into.")
+def new(scenario_id: str, folder: Path) -> None:
     """Write a commented starter scenario DIR/ID.yaml that validates as it is.
 
     Edit it, then check it with `diplosim validate DIR/ID.yaml`; docs/authoring.md explains
@@ -245,124 +272,124 @@ def _schema_comment(text: str, folder: Path) -> str:
     return re.sub(r"(# yaml-language-server: \$schema=)\S+", lambda m: m.group(1)
                   + rel.replace(os.sep, "/"), text, count=1)
 
-# --- play, run, batch: the shells around the engine ----------------------------------------------
-Scenario = Annotated[str | None, typer.Argument(
-    metavar="[SCENARIO]", help="A scenario file or built-in id; default: the reference scenario.")]
-Seed = Annotated[int | None, typer.Option(
-    "--seed", min=0, max=2**63 - 1, help="Game seed (default: the scenario's).")]
+# --- play, run, batch, check: the shells around the engine -----------------------------------
+scenario_argument = click.argument(
+    "scenario", metavar="[SCENARIO]", required=False,
+    help="A scenario file or built-in id; default: the reference scenario.")
+dask_option = click.option(
+    "--dask", metavar="ADDRESS|local", help="Run on a Dask cluster, or start a local one.")
+workers_option = click.option(
+    "--workers", type=click.IntRange(min=1), help="Local processes (default: cores).")
 
 
-@app.command()
 @verb
-def play(
-    scenario: Scenario = None,
-    seed: Seed = None,
-    load: Annotated[str | None, typer.Option("--load", metavar="SAVE", help="Open a saved game.")] = None,
-    autoplay: Annotated[int | None, typer.Option(
-        "--autoplay", metavar="N", min=1, help="Play N turns with a bot through the real UI, then exit.")] = None,
-    policy: Annotated[str, typer.Option("--policy", help="Bot for --autoplay.")] = "greedy",
-    screenshot: Annotated[str | None, typer.Option(
-        "--screenshot", metavar="DIR", help="With --autoplay: save a PNG of each screen visited.")] = None,
-    stats: Annotated[str | None, typer.Option(
-        "--stats", metavar="FILE", help="With --autoplay: write frame-time statistics as JSON.")] = None,
-    size: Annotated[str, typer.Option("--size", metavar="WxH", help="Window size.")] = "1280x800",
-    scale: Annotated[float, typer.Option("--scale", min=0.5, max=3.0, help="UI scale.")] = 1.0,
-) -> None:
+@scenario_argument
+@click.option("--seed", type=_SEED_RANGE, help="Game seed (default: the scenario's).")
+@click.option("--load", metavar="SAVE", help="Open a saved game.")
+@click.option("--autoplay", metavar="N", type=click.IntRange(min=1),
+              help="Play N turns with a bot through the real UI, then exit.")
+@click.option("--policy", default="greedy", help="Bot for --autoplay.")
+@click.option("--screenshot", metavar="DIR",
+              help="With --autoplay: save a PNG of each screen visited.")
+@click.option("--stats", metavar="FILE",
+              help="With --autoplay: write frame-time statistics as JSON.")
+@click.option("--size", metavar="WxH", default="1280x800", help="Window size.")
+@click.option("--scale", type=click.FloatRange(0.5, 3.0), default=1.0, help="UI scale.")
+def play(scenario: str | None, seed: int | None, load: str | None, autoplay: int | None,
+         policy: str, screenshot: str | None, stats: str | None, size: str, scale: float) -> None:
     """Play a scenario in the game window (the reference scenario by default)."""
     match = re.fullmatch(r"(\d{3,5})x(\d{3,5})", size)
     if not match:
         raise UserError(f"--size takes WIDTHxHEIGHT like 1280x800, not '{size}'", code=2)
     from diplosim.ui.app import run_play
 
-    code = run_play(scenario, seed=seed, load=load, autoplay=autoplay, policy=policy, screenshot_dir=screenshot,
-                    stats_file=stats, width=int(match[1]), height=int(match[2]), scale=scale)
-    raise typer.Exit(code)
+    code = run_play(scenario, seed=seed, load=load, autoplay=autoplay, policy=policy,
+                    screenshot_dir=screenshot, stats_file=stats, width=int(match[1]),
+                    height=int(match[2]), scale=scale)
+    raise Exit(code)
 
 
-@app.command()
 @verb
-def run(
-    scenario: Scenario = None,
-    seed: Seed = None,
-    policy: Annotated[str, typer.Option("--policy", help="passive, random, greedy or only:TOOL.")] = "random",
-    turns: Annotated[int | None, typer.Option("--turns", min=1, help="Play a game of T turns.")] = None,
-    set_: Annotated[list[str] | None, typer.Option(
-        "--set", metavar="PATH=VALUE", help="Override a scenario value, as `diplosim batch --set` does.")] = None,
-    forbid: Annotated[list[str] | None, typer.Option(
-        "--forbid", metavar="TOOL", help="Play without this tool (to replay an ablation game).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of the log.")] = False,
-    actions: Annotated[str | None, typer.Option(
-        "--actions", metavar="FILE", help="Replay a recorded game (a save file), then let the bot go on.")] = None,
-    save: Annotated[str | None, typer.Option("--save", metavar="FILE", help="Save the game when done.")] = None,
-) -> None:
+@scenario_argument
+@click.option("--seed", type=_SEED_RANGE, help="Game seed (default: the scenario's).")
+@click.option("--policy", default="random", help="passive, random, greedy or only:TOOL.")
+@click.option("--turns", type=click.IntRange(min=1), help="Play a game of T turns.")
+@click.option("--set", "set_", metavar="PATH=VALUE", multiple=True,
+              help="Override a scenario value, as `diplosim batch --set` does.")
+@click.option("--forbid", metavar="TOOL", multiple=True,
+              help="Play without this tool (to replay an ablation game).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the log.")
+@click.option("--actions", metavar="FILE",
+              help="Replay a recorded game (a save file), then let the bot go on.")
+@click.option("--save", metavar="FILE", help="Save the game when done.")
+def run(scenario: str | None, seed: int | None, policy: str, turns: int | None,
+        set_: tuple[str, ...], forbid: tuple[str, ...], as_json: bool, actions: str | None,
+        save: str | None) -> None:
     """Play one game headlessly with a bot and print what happened and why."""
     from diplosim.headless import run_game
 
-    raise typer.Exit(run_game(scenario, seed=seed, policy=policy, turns=turns, as_json=as_json,
-                              actions_file=actions, save_file=save, sets=set_ or [], forbid=forbid or []))
+    raise Exit(run_game(scenario, seed=seed, policy=policy, turns=turns, as_json=as_json,
+                        actions_file=actions, save_file=save, sets=list(set_),
+                        forbid=list(forbid)))
 
 
-@app.command()
 @verb
-def batch(
-    scenario: Scenario = None,
-    games: Annotated[int, typer.Option("--games", "-n", help="Games per policy.")] = 1000,
-    policy: Annotated[list[str] | None, typer.Option(
-        "--policy", "-p", help="A bot; repeat for several (default: random).")] = None,
-    seed: Annotated[int, typer.Option("--seed", min=0, max=2**63 - 1, help="Base seed of the batch.")] = 1,
-    turns: Annotated[int | None, typer.Option("--turns", min=1, help="Turns per game.")] = None,
-    out: Annotated[str, typer.Option("--out", metavar="DIR", help="Output folder.")] = "batch-out",
-    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Local processes (default: cores).")] = None,
-    dask: Annotated[str | None, typer.Option(
-        "--dask", metavar="ADDRESS|local", help="Run on a Dask cluster, or start a local one.")] = None,
-    ablate: Annotated[bool, typer.Option("--ablate", help="Also play with each tool forbidden.")] = False,
-    set_: Annotated[list[str] | None, typer.Option(
-        "--set", metavar="PATH=VALUE", help="Override a scenario value, e.g. tools.sanctions.cost.capital=1.")] = None,
-    sweep: Annotated[list[str] | None, typer.Option(
-        "--sweep", metavar="PATH=V1,V2,...", help="Run once per value and compare.")] = None,
-    dominant_threshold: Annotated[float, typer.Option(
-        "--dominant-threshold", min=0, max=1, help="Win-rate drop that flags a tool dominant.")] = 0.15,
-    useless_threshold: Annotated[float, typer.Option(
-        "--useless-threshold", min=0, max=1, help="Use share under which a tool is flagged useless.")] = 0.01,
-) -> None:
+@scenario_argument
+@click.option("--games", "-n", default=1000, help="Games per policy.")
+@click.option("--policy", "-p", multiple=True, help="A bot; repeat for several (default: random).")
+@click.option("--seed", type=_SEED_RANGE, default=1, help="Base seed of the batch.")
+@click.option("--turns", type=click.IntRange(min=1), help="Turns per game.")
+@click.option("--out", metavar="DIR", default="batch-out", help="Output folder.")
+@workers_option
+@dask_option
+@click.option("--ablate", is_flag=True, help="Also play with each tool forbidden.")
+@click.option("--set", "set_", metavar="PATH=VALUE", multiple=True,
+              help="Override a scenario value, e.g. tools.sanctions.cost.capital=1.")
+@click.option("--sweep", metavar="PATH=V1,V2,...", multiple=True,
+              help="Run once per value and compare.")
+@click.option("--dominant-threshold", type=click.FloatRange(0, 1), default=0.15,
+              help="Win-rate drop that flags a tool dominant.")
+@click.option("--useless-threshold", type=click.FloatRange(0, 1), default=0.01,
+              help="Use share under which a tool is flagged useless.")
+def batch(scenario: str | None, games: int, policy: tuple[str, ...], seed: int,
+          turns: int | None, out: str, workers: int | None, dask: str | None, ablate: bool,
+          set_: tuple[str, ...], sweep: tuple[str, ...], dominant_threshold: float,
+          useless_threshold: float) -> None:
     """Run thousands of games with bots: statistics, a CSV, a JSON summary and an HTML report."""
     if games <= 0:
         raise UserError("--games must be at least 1", code=2)
     from diplosim.batch import run_batch
 
-    raise typer.Exit(run_batch(scenario, games=games, policies=policy or ["random"], seed=seed, turns=turns,
-                               out=out, workers=workers, dask=dask, ablate=ablate, sets=set_ or [],
-                               sweeps=sweep or [], dominant_threshold=dominant_threshold,
-                               useless_threshold=useless_threshold))
+    raise Exit(run_batch(scenario, games=games, policies=list(policy) or ["random"], seed=seed,
+                         turns=turns, out=out, workers=workers, dask=dask, ablate=ablate,
+                         sets=list(set_), sweeps=list(sweep),
+                         dominant_threshold=dominant_threshold,
+                         useless_threshold=useless_threshold))
 
 
-@app.command()
 @verb
-def check(
-    scenarios: Annotated[list[str] | None, typer.Argument(
-        metavar="[SCENARIO...]", help="Scenario files or built-in ids; default: the reference scenario.")] = None,
-    games: Annotated[int, typer.Option("--games", "-n", min=1, help="Games per policy.")] = 2000,
-    seed: Annotated[int, typer.Option("--seed", min=0, max=2**63 - 1, help="Base seed.")] = 1,
-    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Local processes (default: cores).")] = None,
-    dask: Annotated[str | None, typer.Option(
-        "--dask", metavar="ADDRESS|local", help="Run on a Dask cluster, or start a local one.")] = None,
-) -> None:
+@click.argument("scenarios", metavar="[SCENARIO...]", nargs=-1,
+                help="Scenario files or built-in ids; default: the reference scenario.")
+@click.option("--games", "-n", type=click.IntRange(min=1), default=2000, help="Games per policy.")
+@click.option("--seed", type=_SEED_RANGE, default=1, help="Base seed.")
+@workers_option
+@dask_option
+def check(scenarios: tuple[str, ...], games: int, seed: int, workers: int | None,
+          dask: str | None) -> None:
     """Test a scenario's claims (what it says it teaches) against batch evidence.
 
     Each claim is played out with the policies it names on the same seeds and reported as held,
     FAILED or UNDECIDED with its effect size and 95% interval; the exit code is 1 unless all held.
     """
-    import os as _os
-
     from diplosim.batch.claims import check_files
     from diplosim.batch.runner import BatchError
 
     try:
-        code = check_files(scenarios or [None], games, seed, workers or _os.cpu_count() or 1, dask,
-                           _console(rich=True), progress=sys.stderr.isatty())
+        code = check_files(list(scenarios) or [None], games, seed, workers or os.cpu_count() or 1,
+                           dask, _console(rich=True), progress=sys.stderr.isatty())
     except BatchError as err:
         raise UserError(str(err), getattr(err, "code", 1)) from None
-    raise typer.Exit(code)
+    raise Exit(code)
 
 
 def main() -> None:
@@ -372,7 +399,7 @@ def main() -> None:
             stream.reconfigure(errors="backslashreplace")
     try:
         app()
-    except KeyboardInterrupt:  # before a verb started (e.g. during imports)
+    except KeyboardInterrupt:  # before click took over (inside, _Verbs.invoke turns it into 130)
         sys.exit(130)
 
 

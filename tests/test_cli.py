@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from diplosim import cli
 from diplosim.scenario.loader import load_scenario, scenarios_dir, schema_text
@@ -308,18 +308,80 @@ def test_template_starts_with_the_schema_line():
     assert "{id}" in text and "{title}" in text
 
 
-# --- help -----------------------------------------------------------------------------------
-@pytest.mark.parametrize("verb", [[], ["validate"], ["schema"], ["scenarios"], ["new"]])
+# --- help and usage errors -------------------------------------------------------------------
+VERBS = ["validate", "schema", "scenarios", "new", "play", "run", "batch", "check"]
+
+
+@pytest.mark.parametrize("verb", [[], *([v] for v in VERBS)])
 def test_every_verb_has_help(verb):
     result = runner.invoke(cli.app, [*verb, "--help"])
     assert result.exit_code == 0
     assert "Usage" in result.output
+    assert runner.invoke(cli.app, [*verb, "-h"]).output == result.output
+
+
+def test_help_lists_the_verbs_in_order_with_their_whole_first_line():
+    lines = run("--help").output.splitlines()
+    listed = [line.split()[0] for line in lines[lines.index("Commands:") + 1:]
+              if line.startswith("  ") and not line.startswith("    ")]
+    assert listed == VERBS
+    text = " ".join(run("--help").output.split())
+    assert "report every problem with its file, line and field." in text  # not cut short
+
+
+def test_verb_help_names_the_arguments():
+    text = " ".join(run("validate", "--help").output.split())
+    assert "Usage: diplosim validate [OPTIONS] PATH..." in text
+    assert "PATH... Scenario files (or built-in ids) to check." in text
+    text = " ".join(run("batch", "--help").output.split())
+    assert "[SCENARIO] A scenario file or built-in id; default: the reference scenario." in text
+    assert "-n, --games INTEGER Games per policy. [default: 1000]" in text
+
+
+def test_no_arguments_shows_the_help_with_exit_2():
+    result = runner.invoke(cli.app, [])
+    assert result.exit_code == 2
+    assert "Usage: diplosim [OPTIONS] COMMAND" in result.output and "validate" in result.output
+
+
+@pytest.mark.parametrize(("args", "error"), [
+    (["run", "--policy"], "Error: Option '--policy' requires an argument."),
+    (["batch", "-p"], "Error: Option '-p' requires an argument."),
+    (["validate", "--strict", "x.yaml"], "Error: No such option '--strict'."),
+    (["validat"], "Error: No such command 'validat'. Did you mean 'validate'?"),
+    (["validate"], "Error: Missing argument 'PATH...'."),
+    (["run", "--seed", "-1"], "Error: Invalid value for '--seed': -1 is not in the range"),
+    (["check", "--games", "0"], "Error: Invalid value for '--games' / '-n': 0 is not in the range"),
+])
+def test_usage_errors_show_the_usage_line_and_one_sentence(args, error):
+    result = runner.invoke(cli.app, args)
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    assert lines[0].startswith("Usage: ") and lines[1].startswith("Try '") and "--help" in lines[1]
+    assert lines[-1].startswith(error), result.output
+
+
+def test_batch_without_games_is_a_usage_error():
+    result = run("batch", "--games", "0")
+    assert result.exit_code == 2
+    assert result.output == "diplosim: --games must be at least 1\n"
+
+
+def test_ctrl_c_while_parsing_exits_130_quietly(monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli._Verb, "parse_args", interrupted)
+    result = runner.invoke(cli.app, ["validate", "x.yaml"])
+    assert result.exit_code == 130
+    assert result.output == ""
 
 
 def test_no_heavy_imports_for_validate(tmp_path):
     code = ("import sys; from diplosim.cli import main; sys.argv = ['diplosim', 'validate', "
             f"{str(write(tmp_path, BASE))!r}]\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in ('pygame', 'numpy', 'matplotlib') if m in sys.modules))")
+            "print(sorted(m for m in ('pygame', 'numpy', 'matplotlib', 'typer') "
+            "if m in sys.modules))")
     env = dict(os.environ, PYTHONPATH=str(REPO))
     proc = sh([sys.executable, "-c", code], env=env)
     assert proc.stdout.splitlines()[-1] == "[]", proc.stdout + proc.stderr
