@@ -4,6 +4,8 @@ backfire, hypocrisy, and the tool's own effects and risks.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from diplosim.engine import layout as L
@@ -15,6 +17,7 @@ from diplosim.engine.actions import (
     NO_CAPITAL,
     UNAVAILABLE,
     WRONG_TARGET,
+    legality,
     pay,
     schedule,
     target_column,
@@ -26,6 +29,22 @@ from diplosim.engine.state import State
 from diplosim.engine.themes import theme_mean
 
 FACE_COST = 12.0  # face a fully public move costs a government
+
+
+@dataclass(frozen=True)
+class ActionPhase:
+    """What stays fixed while a turn's actions are carried out, worked out once for all slots:
+    rights and relations change only when effects come due, after the actions."""
+
+    static_codes: np.ndarray  # (W, T, C + 1) legality(..., ignore_costs=True) at the start of the turn
+    mean_rights: np.ndarray  # (W, C) true rights averaged over themes
+    mean_relations: np.ndarray  # (W,) the player's relations averaged over countries
+
+
+def action_phase(params: Params, s: State) -> ActionPhase:
+    """The fixed facts of this turn's action phase."""
+    return ActionPhase(legality(params, s, ignore_costs=True), theme_mean(s.rights),
+                       s.country[:, :, L.RELATIONS].mean(axis=1))
 
 
 def _at(a: np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -60,13 +79,13 @@ def acceptance_chance(params: Params, s: State, tool: np.ndarray, target: np.nda
     return sigmoid(logit)
 
 
-def forum_vote(params: Params, s: State, target: np.ndarray, slot: int) -> tuple[np.ndarray, np.ndarray]:
+def forum_vote(params: Params, s: State, phase: ActionPhase, target: np.ndarray,
+               slot: int) -> tuple[np.ndarray, np.ndarray]:
     """Votes on a resolution about the target: each other government votes by its relations with the
     player, its own record, the player's credibility, the coalition built, and its trade with the target.
     Returns (yes votes, voters)."""
     c = s.country
-    rights = theme_mean(s.rights)
-    logit = (0.04 * (c[:, :, L.RELATIONS] - 50.0) + 0.03 * (rights - 50.0)
+    logit = (0.04 * (c[:, :, L.RELATIONS] - 50.0) + 0.03 * (phase.mean_rights - 50.0)
              + 0.03 * (s.player[:, L.CREDIBILITY] - 50.0)[:, None]
              + 0.02 * _at(c[:, :, L.COALITION], target)[:, None] + 0.01 * _at(c[:, :, L.EVIDENCE], target)[:, None]
              - 0.03 * params.trade_between[np.maximum(target, 0)])
@@ -93,7 +112,7 @@ def allowed_now(params: Params, s: State, static_codes: np.ndarray, tool: np.nda
 
 
 def take_action(params: Params, s: State, tool: np.ndarray, target: np.ndarray, slot: int,
-                static_codes: np.ndarray, log: list[LogEntry] | None, causes: Causes | None) -> None:
+                phase: ActionPhase, log: list[LogEntry] | None, causes: Causes | None) -> None:
     """Carry out slot `slot` of this turn's actions in every world (illegal ones are refused)."""
     tt, k = params.tools, params.constants
     w = s.worlds
@@ -104,7 +123,7 @@ def take_action(params: Params, s: State, tool: np.ndarray, target: np.ndarray, 
     t = np.where(known, np.maximum(tool, 0), 0)
     target = np.where(known, target, -1)
     column = target_column(params, t, target)
-    codes = np.where(known, allowed_now(params, s, static_codes, t, column), UNAVAILABLE)
+    codes = np.where(known, allowed_now(params, s, phase.static_codes, t, column), UNAVAILABLE)
     active = requested & (codes == LEGAL)
     repeated = active & (s.last_used[wi, t, np.maximum(column, 0)] == s.turn)
     pay(params, s, t, np.maximum(column, 0), active)
@@ -121,15 +140,15 @@ def take_action(params: Params, s: State, tool: np.ndarray, target: np.ndarray, 
     p_country = acceptance_chance(params, s, t, target)
     p = np.where(kind == 0, p_country, 1.0)
     if (live & (kind == 2)).any():  # the treaty track: credibility and relations across the region
-        rel_mean = s.country[:, :, L.RELATIONS].mean(axis=1)
-        p_global = sigmoid(tt.acceptance[t] + 0.04 * (s.player[:, L.CREDIBILITY] - 50.0) + 0.03 * (rel_mean - 50.0))
+        p_global = sigmoid(tt.acceptance[t] + 0.04 * (s.player[:, L.CREDIBILITY] - 50.0)
+                           + 0.03 * (phase.mean_relations - 50.0))
         p = np.where(kind == 2, p_global, p)
     success = live & (accept_u < p)
     is_forum = live & (kind == 1)
     passed = np.zeros(w, dtype=bool)
     yes = voters = np.zeros(w, dtype=np.int64)
     if is_forum.any():
-        yes, voters = forum_vote(params, s, target, slot)
+        yes, voters = forum_vote(params, s, phase, target, slot)
         passed = is_forum & (yes >= np.ceil(tt.votes_needed[t] * voters))
         success = np.where(kind == 1, passed, success)
     failure = live & ~success
@@ -160,7 +179,7 @@ def take_action(params: Params, s: State, tool: np.ndarray, target: np.ndarray, 
     # Criticising one government while sparing a worse ally invites charges of hypocrisy.
     hypocrisy = live & targeted & (tt.visibility[t] >= 0.5) & ~params.ally[tgt]
     if params.ally.any() and hypocrisy.any():
-        mean_rights = theme_mean(s.rights)
+        mean_rights = phase.mean_rights
         spared = params.ally[None, :] & (s.pressure_received < 5.0)
         worst_spared = np.where(spared, mean_rights, np.inf).min(axis=1)
         hypocrisy &= worst_spared < _at(mean_rights, target) - k.hypocrisy_gap

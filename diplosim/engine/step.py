@@ -10,8 +10,8 @@ import numpy as np
 
 from diplosim.engine import layout as L
 from diplosim.engine import mechanics as M
-from diplosim.engine.actions import Actions, legality
-from diplosim.engine.diplomacy import take_action
+from diplosim.engine.actions import Actions
+from diplosim.engine.diplomacy import action_phase, take_action
 from diplosim.engine.events import apply_pending, fire_events, resolve_choices
 from diplosim.engine.log import Causes, LogEntry
 from diplosim.engine.objectives import required_failed, update_objectives
@@ -41,9 +41,9 @@ def step(params: Params, state: State, actions: Actions, *, log: bool = False,
     M.derive_leverage(params, s)
     slots = min(actions.tool.shape[1], params.constants.max_actions)
     if slots and (actions.tool >= 0).any():
-        static_codes = legality(params, s, ignore_costs=True)
+        phase = action_phase(params, s)
         for k in range(slots):
-            take_action(params, s, actions.tool[:, k], actions.target[:, k], k, static_codes, entries, causes)
+            take_action(params, s, actions.tool[:, k], actions.target[:, k], k, phase, entries, causes)
     fire_events(params, s, entries, causes)
     apply_pending(params, s)
     M.clip_state(params, s)
