@@ -1,6 +1,6 @@
 """The `diplosim` command, on plain click.
 
-Each verb is a small function. Heavy modules (the engine, pygame, numpy, matplotlib) are
+Each verb is a small function. Heavy modules (the engine, pygame, numpy, matplotlib, rich) are
 imported inside the verbs that need them, so `diplosim validate` starts fast. A user's mistake
 always ends in a sentence and a non-zero exit, never a traceback:
 exit 1 for a bad scenario or file, 2 for a usage error, 130 after Ctrl-C.
@@ -78,21 +78,24 @@ class UserError(Exception):
         self.code = code
 
 
-class _Plain:
-    """Prints lines as they are; used when output goes to a file or a pipe (no colour there)."""
+class _Lines:
+    """Prints whole lines, never wrapped (editors and tests parse PATH:LINE:COL), in colour on a
+    terminal unless NO_COLOR is set or TERM=dumb, plain in a file or a pipe."""
 
     def __init__(self, stderr: bool = False) -> None:
         self.file = sys.stderr if stderr else sys.stdout
+        self.colour = (hasattr(self.file, "isatty") and self.file.isatty()
+                       and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb")
 
     def print(self, text: Any = "", style: str | None = None) -> None:
-        print(text, file=self.file, flush=False)
+        click.secho(str(text), file=self.file, fg=style, color=self.colour)
 
 
 def _console(stderr: bool = False, rich: bool = False) -> Any:
-    """A rich Console on a terminal (colour), else plain lines; both never wrap long lines."""
-    stream = sys.stderr if stderr else sys.stdout
-    if not rich and not (hasattr(stream, "isatty") and stream.isatty()):
-        return _Plain(stderr)  # importing rich costs start-up time for nothing here
+    """Plain lines (colour by click, which is loaded anyway), or a rich Console for tables and
+    progress bars; importing rich costs start-up time, so only the verbs that need it do."""
+    if not rich:
+        return _Lines(stderr)
     from rich.console import Console
 
     # soft_wrap: long lines stay whole so editors and tests can parse PATH:LINE:COL.

@@ -378,10 +378,34 @@ def test_ctrl_c_while_parsing_exits_130_quietly(monkeypatch):
 
 
 def test_no_heavy_imports_for_validate(tmp_path):
+    """Not even rich for the colours, when the output is a terminal as a user runs it."""
     code = ("import sys; from diplosim.cli import main; sys.argv = ['diplosim', 'validate', "
             f"{str(write(tmp_path, BASE))!r}]\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in ('pygame', 'numpy', 'matplotlib', 'typer') "
-            "if m in sys.modules))")
+            "print(sys.stdout.isatty(), sorted(m for m in ('pygame', 'numpy', 'matplotlib', "
+            "'rich', 'typer') if m in sys.modules), file=sys.stderr)")
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    proc = sh([sys.executable, "-c", code], env=env)
-    assert proc.stdout.splitlines()[-1] == "[]", proc.stdout + proc.stderr
+    if os.name != "posix":
+        proc = sh([sys.executable, "-c", code], env=env)
+        assert proc.stderr.splitlines()[-1] == "False []", proc.stdout + proc.stderr
+        return
+    import pty
+
+    primary, secondary = pty.openpty()
+    try:
+        proc = subprocess.run([sys.executable, "-c", code], stdout=secondary, stderr=subprocess.PIPE,
+                              text=True, env=env, timeout=120, check=False)
+    finally:
+        os.close(secondary)
+        os.close(primary)
+    assert proc.stderr.splitlines()[-1] == "True []", proc.stderr
+
+
+def test_output_is_coloured_only_on_a_terminal(monkeypatch):
+    lines = cli._console()
+    assert not lines.colour  # the test runner's output is not a terminal
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    assert cli._console().colour
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not cli._console().colour
