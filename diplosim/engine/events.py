@@ -16,7 +16,7 @@ def resolve_choices(params: Params, s: State, choice: np.ndarray, log: list[LogE
                     causes: Causes | None) -> None:
     """Apply the answers to events waiting for a choice (the default where none was given)."""
     ev = params.events
-    ones = np.ones(s.worlds)
+    ones = np.ones(s.worlds, dtype=np.float32)
     for e, event in enumerate(ev.events):
         waiting = s.awaiting[:, e] & ~s.done
         if not event.choices or not waiting.any():
@@ -45,7 +45,7 @@ def fire_events(params: Params, s: State, log: list[LogEntry] | None, causes: Ca
         return
     u = rng.uniform(s.seed, s.turn, rng.Purpose.EVENT, (n_e,))
     live = ~s.done
-    ones = np.ones(s.worlds)
+    ones = np.ones(s.worlds, dtype=np.float32)
     for e, event in enumerate(ev.events):
         fire = live & (u[:, e] < ev.chance[e])
         if event.once:

@@ -192,4 +192,4 @@ def clip_state(params: Params, s: State) -> None:
     np.clip(s.player, 0.0, _PLAYER_MAX, out=s.player)
 
 
-_PLAYER_MAX = np.array([L.PLAYER_MAX.get(name, 100.0) for name in L.PLAYER], dtype=np.float64)
+_PLAYER_MAX = np.array([L.PLAYER_MAX.get(name, 100.0) for name in L.PLAYER], dtype=np.float32)

@@ -7,6 +7,7 @@ properties give the domain's words (``state.face``) for the columns of the share
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -100,23 +101,24 @@ class State:
 def initial_state(params: Params, seeds: np.ndarray | list[int] | int) -> State:
     """The state at the start of the game for each seed (one world per seed)."""
     seeds = np.atleast_1d(np.asarray(seeds, dtype=np.uint64))
+    zeros = functools.partial(np.zeros, dtype=np.float32)  # the engine computes in float32 (see params.single)
     w, c = seeds.shape[0], params.n_countries
     h, t, e, o = len(params.themes), params.n_tools, len(params.events.events), len(params.objectives)
-    country = np.broadcast_to(params.initial_country, (w,) + params.initial_country.shape).copy()
+    country = np.broadcast_to(params.initial_country, (w,) + params.initial_country.shape).astype(np.float32)
     uncertainty = country[:, :, layout.UNCERTAINTY][:, :, None]
     bias = rng.normal(seeds, 0, rng.Purpose.ESTIMATE, (c, h)) * uncertainty * params.constants.estimate_noise
-    bias = np.clip(bias, -uncertainty, uncertainty)  # the truth lies within the range shown
+    bias = np.clip(bias, -uncertainty, uncertainty).astype(np.float32)  # the truth lies within the range shown
     rights = country[:, :, layout.RIGHTS0:]
     abuse = (theme_min(rights) < params.constants.abuse_threshold) | params.initial_abuse[None, :]
     state = State(
         seed=seeds, turn=np.ones(w, dtype=np.int64), done=np.zeros(w, dtype=bool), lost=np.zeros(w, dtype=bool),
         country=country, estimate=np.clip(rights + bias, 0, 100), estimate_bias=bias,
-        player=np.broadcast_to(params.initial_player, (w, params.initial_player.shape[0])).copy(),
-        leverage=np.zeros((w, c)), pressure=np.zeros((w, c)), econ_pressure=np.zeros((w, c)),
-        face_lost=np.zeros((w, c)), pressure_received=np.zeros((w, c)),
+        player=np.broadcast_to(params.initial_player, (w, params.initial_player.shape[0])).astype(np.float32),
+        leverage=zeros((w, c)), pressure=zeros((w, c)), econ_pressure=zeros((w, c)),
+        face_lost=zeros((w, c)), pressure_received=zeros((w, c)),
         decision=np.full((w, c), layout.STALL, dtype=np.int64), abuse=abuse,
-        pending_country=np.zeros((w, params.horizon) + params.initial_country.shape),
-        pending_player=np.zeros((w, params.horizon, params.initial_player.shape[0])),
+        pending_country=zeros((w, params.horizon) + params.initial_country.shape),
+        pending_player=zeros((w, params.horizon, params.initial_player.shape[0])),
         last_used=np.full((w, t, c + 1), -1000, dtype=np.int64),
         fired=np.zeros((w, e), dtype=bool), awaiting=np.zeros((w, e), dtype=bool),
         objective_met=np.zeros((w, o), dtype=bool), objective_failed=np.zeros((w, o), dtype=bool),

@@ -227,4 +227,4 @@ def test_finished_worlds_stay_as_they_are(params):
 def test_the_truth_stays_within_the_estimate_range_shown(params, worlds):
     s = play(params, worlds, orders(params, worlds.worlds, ("monitoring", "proudland")), 6)
     unc = s.field("uncertainty")[:, :, None]
-    assert np.all(np.abs(s.estimate - s.rights) <= unc + 1e-9)
+    assert np.all(np.abs(s.estimate - s.rights) <= unc + 1e-4)  # float32 rounding of rights + bias
