@@ -107,15 +107,19 @@ def only(tool_id: str) -> Policy:
 
 
 def greedy(params: Params, s: State, chunk: int = 48) -> Actions:
-    """One-step lookahead: tries every legal action on a copy of each world (with imagined luck,
-    judged on the player's estimates, not the hidden truth) and takes the best ones it can afford."""
+    """A short lookahead on the score, using the engine itself on copies of each world: every legal
+    action now, then a couple of quiet turns, judged on the player's estimates (not the hidden
+    truth) with imagined luck (lookahead.action_values). Takes the best actions it can afford, and
+    answers each waiting event with the choice that looks best the same way."""
     from diplosim.engine.lookahead import action_values
 
     parts = []
     for start in range(0, s.worlds, chunk):
         sub = s.worlds_where(np.arange(start, min(start + chunk, s.worlds)))
-        gains, _ = action_values(params, sub)
-        parts.append(_pick_sequentially(params, sub, gains, min_preference=0.0, distinct=True))
+        gains, _, choice = action_values(params, sub)
+        acts = _pick_sequentially(params, sub, gains, min_preference=0.0, distinct=True)
+        acts.choice[:] = choice
+        parts.append(acts)
     return Actions(np.concatenate([p.tool for p in parts]), np.concatenate([p.target for p in parts]),
                    np.concatenate([p.choice for p in parts]))
 

@@ -1,0 +1,53 @@
+"""The greedy bot's lookahead: candidate actions and answers to events, judged a few turns ahead."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from diplosim.engine import initial_state, step
+from diplosim.engine.actions import Actions
+from diplosim.engine.lookahead import QUIET_TURNS, action_values, player_view, shaped_value
+
+
+def _imagine(params, s, acts, quiet):
+    after, _ = step(params, player_view(params, s), acts)
+    for _ in range(quiet):
+        after, _ = step(params, after, Actions.empty(params, s.worlds, 1))
+    return shaped_value(params, after)
+
+
+def test_the_lookahead_leaves_the_real_worlds_alone(params):
+    s = initial_state(params, np.arange(6, dtype=np.uint64))
+    before = s.copy()
+    gains, nothing, choice = action_values(params, s)
+    assert s.equals(before)
+    assert gains.shape == (6, params.n_tools * (params.n_countries + 1)) and nothing.shape == (6,)
+    assert np.isfinite(gains).any(axis=1).all()
+    assert (choice == -1).all()  # no event is waiting
+
+
+def test_gains_are_the_imagined_value_of_an_action_then_quiet_turns(params):
+    s = initial_state(params, np.arange(4, dtype=np.uint64))
+    gains, nothing, _ = action_values(params, s)
+    assert np.allclose(nothing, _imagine(params, s, Actions.empty(params, 4, 1), QUIET_TURNS))
+    pair = int(np.argmax(np.isfinite(gains).all(axis=0)))
+    n_cols = params.n_countries + 1
+    acts = Actions.empty(params, 4, 1)
+    acts.tool[:, 0] = pair // n_cols
+    acts.target[:, 0] = pair % n_cols if pair % n_cols < params.n_countries else -1
+    assert np.allclose(gains[:, pair], _imagine(params, s, acts, QUIET_TURNS) - nothing)
+
+
+def test_an_awaiting_event_gets_the_answer_that_looks_best(params):
+    s = initial_state(params, np.arange(8, dtype=np.uint64))
+    s.awaiting[::2, 0] = True  # the crackdown waits for an answer in the even worlds
+    _, _, choice = action_values(params, s)
+    assert (choice[1::2] == -1).all()
+    values = []
+    for k in range(2):
+        acts = Actions.empty(params, 8, 1)
+        acts.choice[:, 0] = k
+        values.append(_imagine(params, s, acts, QUIET_TURNS))
+    default = int(params.events.default_choice[0])
+    best = np.where(values[1 - default] > values[default], 1 - default, -1)
+    assert np.array_equal(choice[::2, 0], best[::2])
