@@ -56,10 +56,13 @@ def _pick_sequentially(params: Params, s: State, preference: np.ndarray | None =
     budget = s.player[:, L.BUDGET].copy()
     once = tt.cooldown > 0
     wi = np.arange(w)
+    # Whether each tool has any allowed target (W, T); numpy's any() over a short last axis is
+    # slow, so it is or-ed slice by slice once, then kept up to date for the one tool used.
+    tool_ok = np.logical_or.reduce([ok3[:, :, c] for c in range(n_cols)]) if draws is not None else None
     for k in range(slots):
         afford = (tt.capital[None, :] <= capital[:, None]) & (tt.budget[None, :] <= budget[:, None])  # (W, T)
         if draws is not None:
-            t, has_tool = _uniform_pick(ok3.any(axis=2) & afford, draws[:, 2 * k])
+            t, has_tool = _uniform_pick(tool_ok & afford, draws[:, 2 * k])
             col, _ = _uniform_pick(ok3[wi, t], draws[:, 2 * k + 1])
             chosen = has_tool
         else:
@@ -72,6 +75,8 @@ def _pick_sequentially(params: Params, s: State, preference: np.ndarray | None =
         capital -= chosen * tt.capital[t]
         budget -= chosen * tt.budget[t]
         ok3[wi, t, col] &= ~(chosen & (distinct | once[t]))
+        if tool_ok is not None:
+            tool_ok[wi, t] = ok3[wi, t].max(axis=1)
     return acts
 
 
