@@ -125,13 +125,12 @@ def action_values(params: Params, s: State, quiet: int = QUIET_TURNS,
     gains[pw, pair] = value[:pw.size] - nothing[pw]
     choice = np.full((w, n_e), -1, dtype=np.int64)
     if cw.size:
-        # Per (world, event): the answer with the highest value; the default unless another is better.
+        # Per (world, event): the answer with the highest value; the default (-1) when it ties.
         best = np.full((w, n_e), -np.inf)
         v = value[rows]
-        default = params.events.default_choice[ce]
-        v = np.where(cc == default, v + 1e-9, v)
         np.maximum.at(best, (cw, ce), v)
         is_best = v >= best[cw, ce]
         choice[cw[is_best], ce[is_best]] = cc[is_best]
-        choice[cw[is_best & (cc == default)], ce[is_best & (cc == default)]] = -1
+        is_default = is_best & (cc == params.events.default_choice[ce])
+        choice[cw[is_default], ce[is_default]] = -1
     return gains, nothing, choice

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from diplosim.engine import initial_state, step
+from diplosim.engine import build_params, initial_state, step
 from diplosim.engine.actions import Actions
 from diplosim.engine.lookahead import QUIET_TURNS, action_values, player_view, shaped_value
+from diplosim.scenario.loader import load_scenario
 
 
 def _imagine(params, s, acts, quiet):
@@ -38,16 +39,21 @@ def test_gains_are_the_imagined_value_of_an_action_then_quiet_turns(params):
     assert np.allclose(gains[:, pair], _imagine(params, s, acts, QUIET_TURNS) - nothing)
 
 
-def test_an_awaiting_event_gets_the_answer_that_looks_best(params):
-    s = initial_state(params, np.arange(8, dtype=np.uint64))
-    s.awaiting[::2, 0] = True  # the crackdown waits for an answer in the even worlds
+def test_each_awaiting_event_gets_the_answer_that_looks_best():
+    params = build_params(load_scenario("first_steps"))
+    s = initial_state(params, np.arange(6, dtype=np.uint64))
+    n_choices = np.array([len(e.choices) for e in params.events.events])
+    s.awaiting[1:, n_choices > 0] = True  # every event with choices waits, except in world 0
     _, _, choice = action_values(params, s)
-    assert (choice[1::2] == -1).all()
-    values = []
-    for k in range(2):
-        acts = Actions.empty(params, 8, 1)
-        acts.choice[:, 0] = k
-        values.append(_imagine(params, s, acts, QUIET_TURNS))
-    default = int(params.events.default_choice[0])
-    best = np.where(values[1 - default] > values[default], 1 - default, -1)
-    assert np.array_equal(choice[::2, 0], best[::2])
+    assert (choice[0] == -1).all()
+    for e in np.nonzero(n_choices)[0]:
+        values = []
+        for k in range(n_choices[e]):
+            acts = Actions.empty(params, s.worlds, 1)
+            acts.choice[:, e] = k
+            values.append(_imagine(params, s, acts, QUIET_TURNS))
+        values = np.stack(values, axis=1)
+        default = int(params.events.default_choice[e])
+        best = np.where(values.max(axis=1) > values[:, default], values.argmax(axis=1), -1)
+        assert np.array_equal(choice[1:, e], best[1:]), e
+    assert (choice[1:] >= 0).any()  # some answers beat the default
