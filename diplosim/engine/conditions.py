@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from diplosim.engine import layout
-from diplosim.engine.themes import theme_mean, theme_min
+from diplosim.engine.sums import country_mean, theme_mean, theme_min
 from diplosim.scenario.models import Condition
 from diplosim.scenario.vocabulary import FieldRef, parse_field
 
@@ -61,7 +61,9 @@ def compile_reader(path: str, themes: list[str], countries: list[str]) -> Reader
     if ref.subject == "target":
         return values
     if ref.subject in ("mean", "min", "max"):
-        agg = {"mean": np.mean, "min": np.min, "max": np.max}[ref.subject]
+        if ref.subject == "mean":
+            return lambda s: country_mean(values(s))[:, None]
+        agg = {"min": np.min, "max": np.max}[ref.subject]
         return lambda s: agg(values(s), axis=1, keepdims=True)
     c = countries.index(ref.subject)
     return lambda s: values(s)[:, c:c + 1]
@@ -133,7 +135,7 @@ def _abuse_progress(cond: Condition, countries: list[str], threshold: float) -> 
             safety = safety[:, countries.index(subject):countries.index(subject) + 1]
         elif subject in ("max", "min", "mean"):
             safety = safety.min(axis=1, keepdims=True) if subject == "max" else (
-                safety.max(axis=1, keepdims=True) if subject == "min" else safety.mean(axis=1, keepdims=True))
+                safety.max(axis=1, keepdims=True) if subject == "min" else country_mean(safety)[:, None])
         return safety if wants_none else 1.0 - safety
     return progress
 

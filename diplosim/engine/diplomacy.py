@@ -26,7 +26,7 @@ from diplosim.engine.log import Causes, LogEntry
 from diplosim.engine.mechanics import sigmoid
 from diplosim.engine.params import Params
 from diplosim.engine.state import State
-from diplosim.engine.themes import theme_mean
+from diplosim.engine.sums import country_mean, theme_mean
 
 FACE_COST = 12.0  # face a fully public move costs a government
 
@@ -44,7 +44,7 @@ class ActionPhase:
 def action_phase(params: Params, s: State) -> ActionPhase:
     """The fixed facts of this turn's action phase."""
     return ActionPhase(legality(params, s, ignore_costs=True), theme_mean(s.rights),
-                       s.country[:, :, L.RELATIONS].mean(axis=1))
+                       country_mean(s.country[:, :, L.RELATIONS]))
 
 
 def _at(a: np.ndarray, target: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ from diplosim.engine import layout as L
 from diplosim.engine import rng
 from diplosim.engine.params import Params
 from diplosim.engine.state import State
-from diplosim.engine.themes import theme_mean, theme_min
+from diplosim.engine.sums import country_sum, theme_mean, theme_min
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
@@ -74,7 +74,7 @@ def act_on_decisions(params: Params, s: State, decision: np.ndarray) -> None:
                              - 2.0 * rival)
     c[:, :, L.CIVIL_SOCIETY] -= harden * 1.0
     trade_cut = retaliate * 6.0 * k.retaliation + rival * 2.0
-    commerce_hit = (trade_cut * c[:, :, L.TRADE] / 30.0).sum(axis=1) * params.commerce_weight * 0.5
+    commerce_hit = country_sum(trade_cut * c[:, :, L.TRADE] / 30.0) * params.commerce_weight * 0.5
     c[:, :, L.TRADE] -= trade_cut
     s.player[:, L.COMMERCE] -= commerce_hit
     c[:, :, L.RIVAL_PULL] += rival * 6.0 * (1.0 - c[:, :, L.RIVAL_PULL] / 100.0)
@@ -146,10 +146,10 @@ def converge_interests(params: Params, s: State, live: np.ndarray) -> None:
     q0 = 0.5 * c0[:, L.STABILITY] + 0.5 * c0[:, L.RIGHTS0:].mean(axis=-1)
     trade, trade0 = c[:, :, L.TRADE], c0[:, L.TRADE]
     sec, sec0 = c[:, :, L.SECURITY], c0[:, L.SECURITY]
-    tq = (trade * (q - q0)).sum(axis=1) / (trade0.sum() + 1.0)
-    sq = (sec * (q - q0)).sum(axis=1) / (sec0.sum() + 1.0)
-    commerce_target = p0[L.COMMERCE] + 0.8 * tq + 40.0 * (trade.sum(axis=1) / (trade0.sum() + 1.0) - 1.0)
-    security_target = p0[L.PSECURITY] + 0.8 * sq + 30.0 * (sec.sum(axis=1) / (sec0.sum() + 1.0) - 1.0)
+    tq = country_sum(trade * (q - q0)) / (trade0.sum() + 1.0)
+    sq = country_sum(sec * (q - q0)) / (sec0.sum() + 1.0)
+    commerce_target = p0[L.COMMERCE] + 0.8 * tq + 40.0 * (country_sum(trade) / (trade0.sum() + 1.0) - 1.0)
+    security_target = p0[L.PSECURITY] + 0.8 * sq + 30.0 * (country_sum(sec) / (sec0.sum() + 1.0) - 1.0)
     s.player[:, L.COMMERCE] += live * k.convergence * (commerce_target - s.player[:, L.COMMERCE])
     s.player[:, L.PSECURITY] += live * k.convergence * (security_target - s.player[:, L.PSECURITY])
     # Rights-respecting, stable partners also trade more over time.

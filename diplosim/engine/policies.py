@@ -15,6 +15,7 @@ from diplosim.engine import rng
 from diplosim.engine.actions import LEGAL, Actions, legality
 from diplosim.engine.params import Params
 from diplosim.engine.state import State
+from diplosim.engine.sums import theme_mean
 
 Policy = Callable[[Params, State], Actions]
 POLICY_NAMES = ("passive", "random", "greedy", "only:TOOL")
@@ -103,7 +104,7 @@ def only(tool_id: str) -> Policy:
     def policy(params: Params, s: State) -> Actions:
         t = params.tool_index(tool_id)
         tool_of, col_of = _pairs(params)
-        worst = -np.concatenate([s.estimate.mean(axis=-1), np.zeros((s.worlds, 1))], axis=1)
+        worst = -np.concatenate([theme_mean(s.estimate), np.zeros((s.worlds, 1))], axis=1)
         pref = np.where(tool_of[None, :] == t, worst[:, col_of], -np.inf)
         return _pick_sequentially(params, s, pref, distinct=True)
 

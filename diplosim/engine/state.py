@@ -14,7 +14,7 @@ import numpy as np
 
 from diplosim.engine import layout, rng
 from diplosim.engine.params import Params
-from diplosim.engine.themes import theme_min
+from diplosim.engine.sums import theme_min
 
 
 @dataclass
