@@ -21,6 +21,7 @@ from diplosim.batch.worker import FIGURES
 
 RIGHTS_EDGES = np.linspace(0.0, 100.0, 2001)  # 0.05-wide bins for the rights-trajectory quantiles
 OUTCOMES = ("won", "lost_early", "lost_at_end")
+_DECIMALS = 4  # the engine computes in float32: further digits in games.csv would be noise
 
 
 class MissingChunk(Exception):
@@ -162,9 +163,9 @@ def write_games_csv(plan: Plan, out: Path) -> None:
                 uses = np.concatenate([r["uses"], np.full((met.shape[0], 1), -1, np.int32)], axis=1)[:, tool_idx]
                 figs = r["figures"]
                 rows = zip(range(start, start + len(outcome)), r["seed"].tolist(), outcome,
-                           r["won"].astype(np.int8).tolist(), r["score"].tolist(),
+                           r["won"].astype(np.int8).tolist(), np.round(r["score"], _DECIMALS).tolist(),
                            figs[:, turns_col].astype(np.int64).tolist(), met.tolist(), uses.tolist(),
-                           figs[:, fig_cols].tolist(), strict=True)
+                           np.round(figs[:, fig_cols], _DECIMALS).tolist(), strict=True)
                 w.writerows([arm.policy, label, arm.forbid or "", g, s, o, wn, sc, tp,
                              *["" if x < 0 else x for x in m], *["" if x < 0 else x for x in u], *f]
                             for g, s, o, wn, sc, tp, m, u, f in rows)
