@@ -18,6 +18,7 @@ from diplosim.engine.mechanics import rights_equilibrium
 from diplosim.engine.objectives import score
 from diplosim.engine.params import Params
 from diplosim.engine.state import State
+from diplosim.engine.sums import theme_mean
 from diplosim.scenario.models import Condition
 
 _IMAGINED = np.uint64(0x5DEECE66D)
@@ -69,7 +70,7 @@ def candidate_targets(params: Params, s: State, worst: int = 3) -> np.ndarray:
     mask = np.zeros((s.worlds, params.n_countries + 1), dtype=bool)
     mask[:, sorted(named)] = True
     mask[:, params.n_countries] = True
-    order = np.argsort(s.estimate.mean(axis=-1), axis=1, kind="stable")[:, :worst]
+    order = np.argsort(theme_mean(s.estimate), axis=1, kind="stable")[:, :worst]
     mask[np.arange(s.worlds)[:, None], order] = True
     return mask
 
