@@ -258,7 +258,7 @@ def _log_action(params, s, tool, target, requested, active, codes, stalled, succ
             cause = tt.tools[t].description.split(".")[0].lower()
         log.append(LogEntry(int(w), turn, "action", text, cause, c if tt.target_kind[t] <= 1 else -1))
         if face_cost[w] >= 1 and causes is not None:
-            causes.add(int(w), c, f"your {name.lower()} cost their government {face_cost[w]:.0f} face")
+            causes.add(int(w), c, f"your '{name}' cost their government {face_cost[w]:.0f} face")
         if backfire[w]:
             log.append(LogEntry(int(w), turn, "action", f"{params.country_names[c]} rebutted your claims",
                                 "your picture of the country was shaky"
