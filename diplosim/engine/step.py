@@ -83,11 +83,13 @@ def _log_turn(params, s, live, played, decision, before_rights, before_face, los
                 extra = causes.of(int(w), c)
                 cause = why + ("; " + "; ".join(extra) if extra and d == L.HARDEN else "")
                 entries.append(LogEntry(int(w), turn, "decision", text.format(c=name), cause, c))
-                causes.add(int(w), c, f"its government chose to {L.DECISIONS[d].replace('_', ' ')}")
+                causes.add(int(w), c, f"its government chose to {L.DECISIONS[d].replace('_', ' ')}",
+                           sign={L.REFORM: 1, L.HARDEN: -1}.get(d, 0))
             delta = s.rights[w, c] - before_rights[w, c]
             for h in np.nonzero(np.abs(delta) >= 2.5)[0]:
                 verb = "improved" if delta[h] > 0 else "worsened"
-                why = causes.of(int(w), c) or ["drift toward what its institutions and stance support"]
+                why = causes.of(int(w), c, sign=1 if delta[h] > 0 else -1) or [
+                    "drift toward what its institutions and stance support"]
                 unc = s.country[w, c, L.UNCERTAINTY]
                 entries.append(LogEntry(int(w), turn, "change",
                                         f"Reports: {themes[h].replace('_', ' ')} in {name} {verb} "

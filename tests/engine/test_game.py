@@ -146,3 +146,19 @@ def test_damaged_or_mismatched_saves_are_refused_with_a_sentence(params):
             Game.from_save(params, bad, "abc")
     with pytest.raises(ValueError, match="changed since"):
         Game.from_save(params, good, "different")
+
+
+def test_a_change_is_never_blamed_on_a_decision_that_pushed_the_other_way(meridian):
+    s = initial_state(meridian, np.arange(32, dtype=np.uint64))
+    policy = get_policy("random")
+    changes = []
+    for _ in range(10):
+        s, entries = step(meridian, s, policy(meridian, s), log=True)
+        changes += [e for e in entries if e.kind == "change" and "Reports:" in e.text]
+    improved = [e for e in changes if " improved " in e.text]
+    worsened = [e for e in changes if " worsened " in e.text]
+    assert improved and worsened
+    assert not [e.line() for e in improved if "chose to harden" in e.cause]
+    assert not [e.line() for e in worsened if "chose to reform" in e.cause]
+    assert any("chose to reform" in e.cause for e in improved)
+    assert any("chose to harden" in e.cause for e in worsened)
