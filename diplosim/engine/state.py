@@ -83,8 +83,12 @@ class State:
         return State(**{f.name: getattr(self, f.name)[k:k + 1].copy() for f in dataclasses.fields(self)})
 
     def worlds_where(self, mask: np.ndarray) -> State:
-        """The worlds selected by a boolean mask or an index array."""
-        return State(**{f.name: getattr(self, f.name)[mask].copy() for f in dataclasses.fields(self)})
+        """The worlds selected by a boolean mask or an index array (a copy: numpy's advanced
+        indexing always returns new arrays)."""
+        mask = np.asarray(mask)
+        if mask.dtype != bool and not np.issubdtype(mask.dtype, np.integer):
+            raise TypeError("worlds_where takes a boolean mask or an index array")
+        return State(**{f.name: getattr(self, f.name)[mask] for f in dataclasses.fields(self)})
 
     @staticmethod
     def concat(states: list[State]) -> State:
