@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -68,7 +69,7 @@ def _params(task: ChunkTask) -> Any:
     if task.rules and task.rules != rules_version():
         raise WorkerError("a worker runs different diplosim rules (engine code) than this command; install the "
                           "same diplosim version everywhere, then rerun the command")
-    key = (task.scenario, task.digest, task.overrides)
+    key = (task.scenario, task.digest, json.dumps(task.overrides, sort_keys=True))  # values may be lists or maps
     if key not in _CACHE:
         try:
             loaded = load_scenario(task.scenario, overrides=dict(task.overrides))

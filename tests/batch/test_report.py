@@ -25,6 +25,13 @@ def test_sweep_grid_and_sets() -> None:
         variants([], ["player.income=1,1"], None)
 
 
+def test_a_set_may_give_a_whole_mapping(scenario: str, tmp_path: Path) -> None:
+    # Values given as YAML maps or lists reach the workers too (they once broke the worker's cache).
+    out = tmp_path / "out"
+    assert batch(scenario, out, games=8, sets=["tools.quiet_engagement.cost={capital: 2, budget: 3}"]) == 0
+    assert summary(out)["sets"] == ["tools.quiet_engagement.cost={capital: 2, budget: 3}"]
+
+
 def test_report_summary_and_csv(scenario: str, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert batch(scenario, out, games=24, policies=["random", "passive"],
