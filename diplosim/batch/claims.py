@@ -8,11 +8,16 @@ interval across the line.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from diplosim.batch.runner import save_chunk
 from diplosim.batch.stats import Moments, wilson
 from diplosim.batch.worker import ChunkTask, rules_version, run_chunk
 from diplosim.scenario.claims import claim_policies
@@ -110,19 +115,29 @@ def needed_runs(claims: list[Claim], tools: list[str]) -> dict[tuple[str, str | 
 
 def play_runs(path: str, digest: str, needed: dict[tuple[str, str | None], set[str]], games: int, seed: int,
               executor: Any, chunk_size: int = 1024, on_chunk: Any = None,
-              games_for: dict[tuple[str, str | None], int] | None = None) -> dict[tuple[str, str | None], Run]:
+              games_for: dict[tuple[str, str | None], int] | None = None,
+              cache: Path | None = None) -> dict[tuple[str, str | None], Run]:
     """Play every needed run over the executor, in chunks, and gather per-game arrays; games_for
-    may give some runs another number of games (the first games of the same seeds)."""
-    tasks = {}
+    may give some runs another number of games (the first games of the same seeds). With a cache
+    folder, finished chunks are kept there and reused (keyed by everything that decides them)."""
+    tasks, done = {}, []
     for (policy, forbid), metrics in needed.items():
         n = (games_for or {}).get((policy, forbid), games)
         for start in range(0, n, chunk_size):
             task = ChunkTask(path, digest, (), policy, forbid, seed, start, min(n, start + chunk_size),
                              rules_version(), tuple(sorted(metrics)))
-            tasks[executor.submit(run_chunk, task)] = task
+            kept = _cached(cache, task)
+            if kept is not None:
+                done.append((task, kept))
+            else:
+                tasks[executor.submit(run_chunk, task)] = task
     parts: dict[tuple[str, str | None], list[tuple[int, dict]]] = {k: [] for k in needed}
+    for task, result in done:
+        parts[(task.policy, task.forbid)].append((task.start, result))
     for future, task in tasks.items():
         result = future.result()
+        if cache is not None:
+            save_chunk(_cache_path(cache, task), result)
         parts[(task.policy, task.forbid)].append((task.start, result))
         if on_chunk is not None:
             on_chunk(task.stop - task.start)
@@ -135,6 +150,23 @@ def play_runs(path: str, digest: str, needed: dict[tuple[str, str | None], set[s
                         {n: metrics[:, i] for i, n in enumerate(names)},
                         np.concatenate([c["uses"] for _, c in chunks]))
     return runs
+
+
+def _cache_path(cache: Path, task: ChunkTask) -> Path:
+    key = json.dumps([task.digest, task.rules, task.policy, task.forbid, task.seed, task.start, task.stop,
+                      task.metrics])
+    return cache / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.npz"
+
+
+def _cached(cache: Path | None, task: ChunkTask) -> dict[str, np.ndarray] | None:
+    """The chunk's result from the cache folder, or None (absent, or unreadable: played again)."""
+    if cache is None:
+        return None
+    try:
+        with np.load(_cache_path(cache, task), allow_pickle=False) as data:
+            return {k: data[k] for k in data.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+        return None
 
 
 def check_files(refs: list[str | None], games: int, seed: int, workers: int, dask: str | None,

@@ -1,0 +1,34 @@
+"""docs/balance.md's generator: one section per scenario, and a cache that lets a long run resume."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from diplosim.batch import balance
+
+
+def _without_timing(text: str) -> str:
+    """The report without the lines that name the output file or the time taken."""
+    return "\n".join(line for line in text.splitlines()
+                     if " took " not in line and not line.startswith("    python -m"))
+
+
+def test_balance_report_and_its_cache(scenario: str, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    args = [scenario, "--games", "16", "--ablation-games", "8", "--greedy-games", "6", "--workers", "1",
+            "--cache", str(cache)]
+    first, second, fresh = tmp_path / "first.md", tmp_path / "second.md", tmp_path / "fresh.md"
+    balance.main([*args, "--out", str(first)])
+    text = first.read_text(encoding="utf-8")
+    assert "| greedy | 6 |" in text and "Ablation of greedy over 6 games per tool" in text
+    kept = sorted(cache.glob("*.npz"))
+    assert kept, "no chunk was kept in the cache"
+    assert "--cache" not in text  # the cache changes no figure, so the command shown leaves it out
+    stamps = [p.stat().st_mtime_ns for p in kept]
+    # A damaged chunk is played again; the others are reused as they are.
+    kept[0].write_bytes(b"not a chunk")
+    balance.main([*args, "--out", str(second)])
+    assert _without_timing(second.read_text(encoding="utf-8")) == _without_timing(text)
+    assert [p.stat().st_mtime_ns for p in kept[1:]] == stamps[1:]
+    balance.main([a for a in args if a not in ("--cache", str(cache))] + ["--out", str(fresh)])
+    assert _without_timing(fresh.read_text(encoding="utf-8")) == _without_timing(text)
