@@ -3,6 +3,7 @@ delayed effects that come due."""
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from diplosim.engine import rng
@@ -72,30 +73,23 @@ def fire_events(params: Params, s: State, log: list[LogEntry] | None, causes: Ca
 def apply_pending(params: Params, s: State) -> None:
     """Apply the effects that come due this turn in every playing world and clear their slot of
     the ring buffer (finished worlds keep theirs, like everything else)."""
-    live = ~s.done
-    turns = s.turn[live]
-    if turns.size == 0:
-        return
-    if (turns == turns[0]).all():  # a batch in step: one slot for all, read as a slice, not gathered
-        slot = int(turns[0] % params.horizon)
-        due_country, due_player = s.pending_country[:, slot], s.pending_player[:, slot]
-        if live.all():
-            s.country += due_country
-            s.player += due_player
-            due_country[...] = 0.0
-            due_player[...] = 0.0
-        else:
-            s.country += due_country * live[:, None, None]
-            s.player += due_player * live[:, None]
-            due_country[live] = 0.0
-            due_player[live] = 0.0
-        return
-    wi = np.nonzero(live)[0]
-    slot = s.turn[wi] % params.horizon
-    s.country[wi] += s.pending_country[wi, slot]
-    s.player[wi] += s.pending_player[wi, slot]
-    s.pending_country[wi, slot] = 0.0
-    s.pending_player[wi, slot] = 0.0
+    _apply_pending(s.country, s.player, s.pending_country, s.pending_player, s.turn, s.done)
+
+
+@numba.njit(cache=True, nogil=True)
+def _apply_pending(country, player, pending_country, pending_player, turn, done):
+    for w in range(country.shape[0]):
+        if done[w]:
+            continue
+        slot = turn[w] % pending_country.shape[1]
+        due, due_player = pending_country[w, slot], pending_player[w, slot]
+        for j in range(country.shape[1]):
+            for f in range(country.shape[2]):
+                country[w, j, f] += due[j, f]
+                due[j, f] = 0.0
+        for f in range(player.shape[1]):
+            player[w, f] += due_player[f]
+            due_player[f] = 0.0
 
 
 def awaiting_events(params: Params, s: State, world: int = 0) -> list[int]:

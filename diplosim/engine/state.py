@@ -108,7 +108,9 @@ def initial_state(params: Params, seeds: np.ndarray | list[int] | int) -> State:
     zeros = functools.partial(np.zeros, dtype=np.float32)  # the engine computes in float32 (see params.single)
     w, c = seeds.shape[0], params.n_countries
     h, t, e, o = len(params.themes), params.n_tools, len(params.events.events), len(params.objectives)
-    country = np.broadcast_to(params.initial_country, (w,) + params.initial_country.shape).astype(np.float32)
+    # World-major (C order): the compiled mechanics walk one world's numbers at a time.
+    country = np.array(np.broadcast_to(params.initial_country, (w,) + params.initial_country.shape),
+                       dtype=np.float32, order="C")
     uncertainty = country[:, :, layout.UNCERTAINTY][:, :, None]
     bias = rng.normal(seeds, 0, rng.Purpose.ESTIMATE, (c, h)) * uncertainty * params.constants.estimate_noise
     bias = np.clip(bias, -uncertainty, uncertainty).astype(np.float32)  # the truth lies within the range shown
@@ -117,7 +119,8 @@ def initial_state(params: Params, seeds: np.ndarray | list[int] | int) -> State:
     state = State(
         seed=seeds, turn=np.ones(w, dtype=np.int64), done=np.zeros(w, dtype=bool), lost=np.zeros(w, dtype=bool),
         country=country, estimate=np.clip(rights + bias, 0, 100), estimate_bias=bias,
-        player=np.broadcast_to(params.initial_player, (w, params.initial_player.shape[0])).astype(np.float32),
+        player=np.array(np.broadcast_to(params.initial_player, (w, params.initial_player.shape[0])), dtype=np.float32,
+                        order="C"),
         leverage=zeros((w, c)), pressure=zeros((w, c)), econ_pressure=zeros((w, c)),
         face_lost=zeros((w, c)), pressure_received=zeros((w, c)),
         decision=np.full((w, c), layout.STALL, dtype=np.int64), abuse=abuse,
