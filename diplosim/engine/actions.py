@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from diplosim.engine import layout as L
@@ -12,6 +13,7 @@ from diplosim.engine.params import Params
 from diplosim.engine.state import State
 
 # Why an action is not allowed; 0 means it is.
+CAPITAL, BUDGET = L.CAPITAL, L.BUDGET
 LEGAL, GAME_OVER, WRONG_TARGET, NO_CAPITAL, NO_BUDGET, PRECONDITION, NO_LEGITIMACY, COOLDOWN, UNAVAILABLE = range(9)
 
 
@@ -104,44 +106,53 @@ def reason(params: Params, s: State, world: int, tool: int, target: int, code: i
 def pay(params: Params, s: State, tool: np.ndarray, column: np.ndarray, active: np.ndarray) -> None:
     """Spend an action's capital and budget and record its use (for cooldowns and statistics)."""
     tt = params.tools
-    t = np.maximum(tool, 0)
-    s.player[:, L.CAPITAL] -= active * tt.capital[t]
-    s.player[:, L.BUDGET] -= active * tt.budget[t]
-    wi = np.arange(s.worlds)
-    s.tool_uses[wi, t] += active
-    s.last_used[wi, t, column] = np.where(active, s.turn, s.last_used[wi, t, column])
+    for w in np.nonzero(active)[0]:
+        pay_one(s.player[w], s.tool_uses[w], s.last_used[w], s.turn[w], max(tool[w], 0), column[w], tt.capital,
+                tt.budget)
+
+
+@numba.njit(cache=True, nogil=True)
+def pay_one(player, tool_uses, last_used, turn, t, column, capital, budget):
+    """pay() for one world's order, callable from the compiled action phase."""
+    player[CAPITAL] -= capital[t]
+    player[BUDGET] -= budget[t]
+    tool_uses[t] += 1
+    last_used[t, column] = turn
 
 
 def schedule(params: Params, s: State, block: EffectBlock, row: np.ndarray, target: np.ndarray,
              scale: np.ndarray, mask: np.ndarray) -> None:
     """Add row `row` (per world) of an effect block to the pending buffer from this turn on, for the
     worlds in mask; scaled parts are multiplied by `scale`."""
-    mask = mask & ~block.is_empty[row]
-    if not mask.any():
-        return
-    d = params.horizon
-    idx = np.nonzero(mask)[0]
-    r, sc = row[idx], scale[idx][:, None]
-    now = s.turn[idx] % d
-    tgt = np.maximum(target[idx], 0)
-    # Most effects act this turn only: scatter just that slot (by flat row index, the cheapest
-    # scatter numpy has), and the later slots only for the rows that have any.
     tf, ts, pf, ps = block.now
-    n_c = s.pending_country.shape[2]
-    country_rows = s.pending_country.reshape(-1, s.pending_country.shape[3], copy=False)  # a view, or raise
-    country_rows[(idx * d + now) * n_c + tgt] += np.take(tf, r, axis=0) + np.take(ts, r, axis=0) * sc
-    player_rows = s.pending_player.reshape(-1, s.pending_player.shape[2], copy=False)
-    player_rows[idx * d + now] += np.take(pf, r, axis=0) + np.take(ps, r, axis=0) * sc
-    later = block.has_delayed[r]
-    if later.any() and d > 1:
-        il, rl, scl = idx[later], r[later], sc[later][:, :, None]
-        slots = (s.turn[il, None] + np.arange(1, d)[None, :]) % d
-        s.pending_country[il[:, None], slots, tgt[later][:, None]] += (
-            block.target_fixed[rl, 1:] + block.target_scaled[rl, 1:] * scl)
-        s.pending_player[il[:, None], slots] += block.player_fixed[rl, 1:] + block.player_scaled[rl, 1:] * scl
-    absolute = block.has_absolute[r]
-    if absolute.any():
-        ia, ra = idx[absolute], r[absolute]
-        slots = (s.turn[ia, None] + np.arange(d)[None, :]) % d
-        s.pending_country[ia[:, None], slots] += (
-            block.absolute_fixed[ra] + block.absolute_scaled[ra] * scale[ia][:, None, None, None])
+    _schedule(s.pending_country, s.pending_player, s.turn, row, target, scale, mask, block.is_empty, tf, ts, pf, ps,
+              block.has_delayed, block.target_fixed, block.target_scaled, block.player_fixed, block.player_scaled,
+              block.has_absolute, block.absolute_fixed, block.absolute_scaled)
+
+
+@numba.njit(cache=True, nogil=True)
+def _schedule(pending_country, pending_player, turn, row, target, scale, mask, is_empty, target_now, target_scaled_now,
+              player_now, player_scaled_now, has_delayed, target_fixed, target_scaled, player_fixed, player_scaled,
+              has_absolute, absolute_fixed, absolute_scaled):
+    horizon, n_c, n_f = pending_country.shape[1], pending_country.shape[2], pending_country.shape[3]
+    for w in range(pending_country.shape[0]):
+        r = row[w]
+        if not mask[w] or is_empty[r]:
+            continue
+        sc, tgt = scale[w], max(target[w], 0)
+        # Most effects act this turn only; the later turns are walked only for rows that have any.
+        for d in range(horizon if has_delayed[r] else 1):
+            slot = (turn[w] + d) % horizon
+            due, due_player = pending_country[w, slot, tgt], pending_player[w, slot]
+            for f in range(n_f):
+                due[f] += (target_now[r, f] + target_scaled_now[r, f] * sc if d == 0
+                           else target_fixed[r, d, f] + target_scaled[r, d, f] * sc)
+            for f in range(due_player.shape[0]):
+                due_player[f] += (player_now[r, f] + player_scaled_now[r, f] * sc if d == 0
+                                  else player_fixed[r, d, f] + player_scaled[r, d, f] * sc)
+        if has_absolute[r]:
+            for d in range(horizon):
+                slot = (turn[w] + d) % horizon
+                for j in range(n_c):
+                    for f in range(n_f):
+                        pending_country[w, slot, j, f] += absolute_fixed[r, d, j, f] + absolute_scaled[r, d, j, f] * sc

@@ -4,8 +4,10 @@ backfire, hypocrisy, and the tool's own effects and risks.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from diplosim.engine import layout as L
@@ -18,7 +20,7 @@ from diplosim.engine.actions import (
     UNAVAILABLE,
     WRONG_TARGET,
     legality,
-    pay,
+    pay_one,
     schedule,
     target_column,
 )
@@ -29,6 +31,12 @@ from diplosim.engine.state import State
 from diplosim.engine.sums import country_mean, theme_mean
 
 FACE_COST = 12.0  # face a fully public move costs a government
+F = np.float32
+jit = numba.njit(cache=True, nogil=True)
+CREDIBILITY, INERTIA, FLUENCY = L.CREDIBILITY, L.INERTIA, L.FLUENCY
+COMMERCE, PSECURITY, FACE, RELATIONS, RESISTANCE = L.COMMERCE, L.PSECURITY, L.FACE, L.RELATIONS, L.RESISTANCE
+CULTURAL_DISTANCE, EVIDENCE, LEGITIMACY, COALITION = L.CULTURAL_DISTANCE, L.EVIDENCE, L.LEGITIMACY, L.COALITION
+TRADE, SECURITY, UNCERTAINTY = L.TRADE, L.SECURITY, L.UNCERTAINTY
 
 
 @dataclass(frozen=True)
@@ -45,55 +53,6 @@ def action_phase(params: Params, s: State) -> ActionPhase:
     """The fixed facts of this turn's action phase."""
     return ActionPhase(legality(params, s, ignore_costs=True), theme_mean(s.rights),
                        country_mean(s.country[:, :, L.RELATIONS]))
-
-
-def _at(a: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """Per-world value of a (W, C) array at each world's target."""
-    return a[np.arange(a.shape[0]), np.maximum(target, 0)]
-
-
-def effectiveness(params: Params, s: State, target: np.ndarray, repeated: np.ndarray) -> np.ndarray:
-    """How well an action lands: credibility, evidence from monitoring, and cultural fluency
-    against the target's cultural distance; repeating a tool on the same target in a turn halves it."""
-    c = s.country
-    cred = s.player[:, L.CREDIBILITY]
-    evidence = _at(c[:, :, L.EVIDENCE], target)
-    fit = s.player[:, L.FLUENCY] - _at(c[:, :, L.CULTURAL_DISTANCE], target)
-    m = (0.5 + cred / 100.0) * (1.0 + 0.4 * evidence / 100.0) * (1.0 + 0.3 * fit / 100.0)
-    return np.where(repeated, 0.5 * m, m)
-
-
-def acceptance_chance(params: Params, s: State, tool: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """Chance the government accepts: relations, fluency, leverage, credibility and evidence help;
-    resistance hurts, and public moves against a proud government (high face) hurt most."""
-    tt = params.tools
-    c = s.country
-    vis = tt.visibility[tool]
-    rel, res, face = (_at(c[:, :, f], target) for f in (L.RELATIONS, L.RESISTANCE, L.FACE))
-    fit = s.player[:, L.FLUENCY] - _at(c[:, :, L.CULTURAL_DISTANCE], target)
-    logit = (tt.acceptance[tool] + 0.03 * (rel - 50.0) + 0.015 * fit
-             + tt.leverage_weight[tool] * 0.04 * (_at(s.leverage, target) - 30.0)
-             + 0.015 * (s.player[:, L.CREDIBILITY] - 50.0) + 0.01 * _at(c[:, :, L.EVIDENCE], target)
-             + 0.015 * vis * _at(c[:, :, L.LEGITIMACY], target)
-             - 0.03 * (res - 50.0) - vis * 0.03 * (face - 40.0))
-    return sigmoid(logit)
-
-
-def forum_vote(params: Params, s: State, phase: ActionPhase, target: np.ndarray,
-               slot: int) -> tuple[np.ndarray, np.ndarray]:
-    """Votes on a resolution about the target: each other government votes by its relations with the
-    player, its own record, the player's credibility, the coalition built, and its trade with the target.
-    Returns (yes votes, voters)."""
-    c = s.country
-    logit = (0.04 * (c[:, :, L.RELATIONS] - 50.0) + 0.03 * (phase.mean_rights - 50.0)
-             + 0.03 * (s.player[:, L.CREDIBILITY] - 50.0)[:, None]
-             + 0.02 * _at(c[:, :, L.COALITION], target)[:, None] + 0.01 * _at(c[:, :, L.EVIDENCE], target)[:, None]
-             - 0.03 * params.trade_between[np.maximum(target, 0)])
-    u = rng.uniform(s.seed, s.turn, rng.Purpose.VOTE, (params.n_countries,), salt=slot)
-    voter = np.ones_like(logit, dtype=bool)
-    voter[np.arange(s.worlds), np.maximum(target, 0)] = False
-    yes = (u < sigmoid(logit)) & voter
-    return yes.sum(axis=1), voter.sum(axis=1)
 
 
 def allowed_now(params: Params, s: State, static_codes: np.ndarray, tool: np.ndarray,
@@ -116,7 +75,6 @@ def take_action(params: Params, s: State, tool: np.ndarray, target: np.ndarray, 
     """Carry out slot `slot` of this turn's actions in every world (illegal ones are refused)."""
     tt, k = params.tools, params.constants
     w = s.worlds
-    wi = np.arange(w)
     requested = (tool >= 0) & ~s.done
     # Orders naming no tool or country of this scenario are refused like any other illegal order.
     known = (tool < params.n_tools) & (target < params.n_countries)
@@ -125,78 +83,145 @@ def take_action(params: Params, s: State, tool: np.ndarray, target: np.ndarray, 
     column = target_column(params, t, target)
     codes = np.where(known, allowed_now(params, s, phase.static_codes, t, column), UNAVAILABLE)
     active = requested & (codes == LEGAL)
-    repeated = active & (s.last_used[wi, t, np.maximum(column, 0)] == s.turn)
-    pay(params, s, t, np.maximum(column, 0), active)
 
-    stall_u = rng.uniform(s.seed, s.turn, rng.Purpose.STALL, (), salt=slot)
-    stalled = active & (stall_u < s.player[:, L.INERTIA] / 100.0 * tt.inertia_sensitivity[t] * 0.6)
-    live = active & ~stalled
-    kind = tt.target_kind[t]
-    targeted = kind <= 1
-    m = effectiveness(params, s, target, repeated)
-    m = np.where(targeted, m, 0.5 + s.player[:, L.CREDIBILITY] / 100.0)
+    draw = functools.partial(rng.uniform, s.seed, s.turn, salt=slot)
+    stall_u, accept_u, backfire_u = draw(rng.Purpose.STALL), draw(rng.Purpose.ACCEPT), draw(rng.Purpose.BACKFIRE)
+    forum = (tt.target_kind[t] == 1) & active
+    vote_u = draw(rng.Purpose.VOTE, (params.n_countries,)) if forum.any() else np.ones((w, params.n_countries))
+    o = _Outcome(w, params.n_countries)
+    _land(s.country, s.player, s.leverage, s.tool_uses, s.last_used, s.turn, t, target, np.maximum(column, 0), active,
+          stall_u, phase.mean_relations, phase.mean_rights, params.trade_between, tt.target_kind, tt.capital,
+          tt.budget, tt.inertia_sensitivity, tt.acceptance, tt.leverage_weight, tt.visibility,
+          o.live, o.stalled, o.m, o.logit, o.vote_logit)
+    # Chances go through numpy's exp (the compiled one rounds differently in the last bit).
+    _resolve(s.country, s.player, s.leverage, s.pressure, s.econ_pressure, s.face_lost, s.pressure_received,
+             s.tool_successes, t, target, o.live, o.m, accept_u, sigmoid(o.logit), vote_u, sigmoid(o.vote_logit),
+             backfire_u, phase.mean_rights, params.ally, tt.target_kind, tt.votes_needed, tt.visibility, tt.pressure,
+             tt.leverage_weight, tt.commerce_cost, tt.security_cost, tt.intervention,
+             F(params.commerce_weight), F(params.security_weight), F(k.hypocrisy_gap), F(k.intervention_legitimacy),
+             o.success, o.passed, o.yes, o.voters, o.face_cost, o.backfire, o.hypocrisy)
 
-    accept_u = rng.uniform(s.seed, s.turn, rng.Purpose.ACCEPT, (), salt=slot)
-    p_country = acceptance_chance(params, s, t, target)
-    p = np.where(kind == 0, p_country, 1.0)
-    if (live & (kind == 2)).any():  # the treaty track: credibility and relations across the region
-        p_global = sigmoid(tt.acceptance[t] + 0.04 * (s.player[:, L.CREDIBILITY] - 50.0)
-                           + 0.03 * (phase.mean_relations - 50.0))
-        p = np.where(kind == 2, p_global, p)
-    success = live & (accept_u < p)
-    is_forum = live & (kind == 1)
-    passed = np.zeros(w, dtype=bool)
-    yes = voters = np.zeros(w, dtype=np.int64)
-    if is_forum.any():
-        yes, voters = forum_vote(params, s, phase, target, slot)
-        passed = is_forum & (yes >= np.ceil(tt.votes_needed[t] * voters))
-        success = np.where(kind == 1, passed, success)
-    failure = live & ~success
-    s.tool_successes[wi, t] += success
-
-    # Public moves spend face; a coalition or a passed resolution shares the cost.
-    c = s.country
-    tgt = np.maximum(target, 0)
-    share = (1.0 - _at(c[:, :, L.COALITION], target) / 200.0) * np.where(passed, 0.5, 1.0)
-    face_cost = live * targeted * tt.visibility[t] * FACE_COST * share
-    c[wi, tgt, L.FACE] -= face_cost
-    s.face_lost[wi, tgt] += face_cost
-    push = live * targeted * tt.pressure[t] * m * (1.0 + tt.leverage_weight[t] * _at(s.leverage, target) / 100.0)
-    s.pressure[wi, tgt] += push
-    s.econ_pressure[wi, tgt] += push * (tt.leverage_weight[t] >= 0.5)
-    s.pressure_received[wi, tgt] += push
-    s.player[:, L.COMMERCE] -= live * targeted * tt.commerce_cost[t] * _at(c[:, :, L.TRADE], target) / 10.0 * params.commerce_weight
-    s.player[:, L.PSECURITY] -= live * targeted * tt.security_cost[t] * _at(c[:, :, L.SECURITY], target) / 10.0 * params.security_weight
-
-    # Criticism built on a shaky picture can be rebutted, at the player's expense.
-    shaky = np.maximum(0.0, _at(c[:, :, L.UNCERTAINTY], target) - 10.0) / 100.0
-    backfire_p = tt.visibility[t] * 0.8 * shaky * (1.0 - _at(c[:, :, L.EVIDENCE], target) / 100.0)
-    backfire = live & targeted & (tt.visibility[t] >= 0.3) & (
-        rng.uniform(s.seed, s.turn, rng.Purpose.BACKFIRE, (), salt=slot) < backfire_p)
-    s.player[:, L.CREDIBILITY] -= backfire * 4.0
-    c[wi, tgt, L.FACE] += backfire * 6.0
-
-    # Criticising one government while sparing a worse ally invites charges of hypocrisy.
-    hypocrisy = live & targeted & (tt.visibility[t] >= 0.5) & ~params.ally[tgt]
-    if params.ally.any() and hypocrisy.any():
-        mean_rights = phase.mean_rights
-        spared = params.ally[None, :] & (s.pressure_received < 5.0)
-        worst_spared = np.where(spared, mean_rights, np.inf).min(axis=1)
-        hypocrisy &= worst_spared < _at(mean_rights, target) - k.hypocrisy_gap
-    else:
-        hypocrisy &= False
-    s.player[:, L.CREDIBILITY] -= hypocrisy * 3.0
-
-    # Interventions without legitimacy cost credibility; with it they earn a little.
-    legit_gap = (_at(c[:, :, L.LEGITIMACY], target) - k.intervention_legitimacy) / 10.0
-    s.player[:, L.CREDIBILITY] += live * tt.intervention[t] * np.clip(legit_gap, -8.0, 3.0)
-
-    schedule(params, s, tt.effects, 2 * t + failure, target, m, live)
-    struck = _risks(params, s, t, target, live, m, slot)
-
+    schedule(params, s, tt.effects, 2 * t + (o.live & ~o.success), target, o.m, o.live)
+    struck = _risks(params, s, t, target, o.live, o.m, slot)
     if log is not None:
-        _log_action(params, s, tool, target, requested, active, codes, stalled, success, is_forum, yes, voters,
-                    face_cost, backfire, hypocrisy, struck, log, causes)
+        _log_action(params, s, tool, target, requested, active, codes, o.stalled, o.success, o.live & (tt.target_kind[t] == 1),
+                    o.yes, o.voters, o.face_cost, o.backfire, o.hypocrisy, struck, log, causes)
+
+
+class _Outcome:
+    """Per-world results of one action slot, filled by the compiled kernels (and read by the log)."""
+
+    def __init__(self, w: int, n_c: int) -> None:
+        self.live, self.stalled = np.zeros(w, dtype=bool), np.zeros(w, dtype=bool)
+        self.m, self.logit = np.zeros(w, dtype=np.float32), np.zeros(w, dtype=np.float32)
+        self.vote_logit = np.zeros((w, n_c), dtype=np.float32)
+        self.success, self.passed = np.zeros(w, dtype=bool), np.zeros(w, dtype=bool)
+        self.yes, self.voters = np.zeros(w, dtype=np.int64), np.zeros(w, dtype=np.int64)
+        self.face_cost = np.zeros(w)
+        self.backfire, self.hypocrisy = np.zeros(w, dtype=bool), np.zeros(w, dtype=bool)
+
+
+@jit
+def _land(country, player, leverage, tool_uses, last_used, turn, tool, target, column, active, stall_u, mean_relations,
+          mean_rights, trade_between, target_kind, capital, budget, inertia_sensitivity, acceptance, leverage_weight,
+          visibility, live, stalled, effect, logit, vote_logit):
+    """Pay for each active order, see whether the bureaucracy stalls it, and work out how well it would
+    land (effect) and the logits of the chance it is accepted (per voter for a resolution)."""
+    for w in range(country.shape[0]):
+        if not active[w]:
+            continue
+        t, tgt, kind = tool[w], max(target[w], 0), target_kind[tool[w]]
+        repeated = last_used[w, t, column[w]] == turn[w]
+        pay_one(player[w], tool_uses[w], last_used[w], turn[w], t, column[w], capital, budget)
+        stalled[w] = stall_u[w] < player[w, INERTIA] / F(100.0) * inertia_sensitivity[t] * F(0.6)
+        live[w] = not stalled[w]
+        c, pl = country[w, tgt], player[w]
+        cred = pl[CREDIBILITY]
+        fit = pl[FLUENCY] - c[CULTURAL_DISTANCE]
+        if kind > 1:
+            effect[w] = F(0.5) + cred / F(100.0)
+        else:
+            # Credibility, evidence from monitoring, and fluency against cultural distance; repeating a
+            # tool on the same target in a turn halves it.
+            m = ((F(0.5) + cred / F(100.0)) * (F(1.0) + F(0.4) * c[EVIDENCE] / F(100.0))
+                 * (F(1.0) + F(0.3) * fit / F(100.0)))
+            effect[w] = F(0.5) * m if repeated else m
+        vis = visibility[t]
+        if kind == 0:
+            # Relations, fluency, leverage, credibility and evidence help; resistance hurts, and public
+            # moves against a proud government (high face) hurt most.
+            logit[w] = (acceptance[t] + F(0.03) * (c[RELATIONS] - F(50.0)) + F(0.015) * fit
+                        + leverage_weight[t] * F(0.04) * (leverage[w, tgt] - F(30.0))
+                        + F(0.015) * (cred - F(50.0)) + F(0.01) * c[EVIDENCE] + F(0.015) * vis * c[LEGITIMACY]
+                        - F(0.03) * (c[RESISTANCE] - F(50.0)) - vis * F(0.03) * (c[FACE] - F(40.0)))
+        elif kind == 2:  # the treaty track: credibility and relations across the region
+            logit[w] = (acceptance[t] + F(0.04) * (cred - F(50.0)) + F(0.03) * (mean_relations[w] - F(50.0)))
+        elif kind == 1:
+            # Each other government votes by its relations with the player, its own record, the player's
+            # credibility, the coalition built, and its trade with the target.
+            for j in range(country.shape[1]):
+                vote_logit[w, j] = (F(0.04) * (country[w, j, RELATIONS] - F(50.0))
+                                    + F(0.03) * (mean_rights[w, j] - F(50.0)) + F(0.03) * (cred - F(50.0))
+                                    + F(0.02) * c[COALITION] + F(0.01) * c[EVIDENCE]
+                                    - F(0.03) * trade_between[tgt, j])
+
+
+@jit
+def _resolve(country, player, leverage, pressure, econ_pressure, face_lost, pressure_received, tool_successes, tool,
+             target, live, effect, accept_u, accept_p, vote_u, vote_p, backfire_u, mean_rights, ally, target_kind,
+             votes_needed, visibility, tool_pressure, leverage_weight, commerce_cost, security_cost, intervention,
+             commerce_weight, security_weight, hypocrisy_gap, intervention_legitimacy,
+             success, passed, yes, voters, face_cost, backfire, hypocrisy):
+    """Whether each landed order is accepted (or its resolution passes), and what it costs the target
+    government's face, the player's commerce, security and credibility, and adds to the pressure."""
+    n_c = country.shape[1]
+    for w in range(country.shape[0]):
+        if not live[w]:
+            continue
+        t, tgt, kind = tool[w], max(target[w], 0), target_kind[tool[w]]
+        c, pl, m = country[w, tgt], player[w], effect[w]
+        if kind == 1:
+            for j in range(n_c):
+                if j != tgt:
+                    yes[w] += vote_u[w, j] < vote_p[w, j]
+            voters[w] = n_c - 1
+            passed[w] = yes[w] >= np.ceil(np.float64(votes_needed[t]) * voters[w])
+            success[w] = passed[w]
+        else:
+            success[w] = accept_u[w] < (accept_p[w] if kind != 3 else F(1.0))
+        tool_successes[w, t] += success[w]
+        if kind <= 1:  # moves aimed at a government
+            # Public moves spend face; a coalition or a passed resolution shares the cost.
+            vis = visibility[t]
+            share = np.float64(F(1.0) - c[COALITION] / F(200.0)) * (0.5 if passed[w] else 1.0)
+            face_cost[w] = np.float64(vis * F(FACE_COST)) * share
+            c[FACE] = F(np.float64(c[FACE]) - face_cost[w])
+            face_lost[w, tgt] = F(np.float64(face_lost[w, tgt]) + face_cost[w])
+            push = tool_pressure[t] * m * (F(1.0) + leverage_weight[t] * leverage[w, tgt] / F(100.0))
+            pressure[w, tgt] += push
+            econ_pressure[w, tgt] += push * (F(1.0) if leverage_weight[t] >= F(0.5) else F(0.0))
+            pressure_received[w, tgt] += push
+            pl[COMMERCE] -= commerce_cost[t] * c[TRADE] / F(10.0) * commerce_weight
+            pl[PSECURITY] -= security_cost[t] * c[SECURITY] / F(10.0) * security_weight
+            # Criticism built on a shaky picture can be rebutted, at the player's expense.
+            shaky = max(F(0.0), c[UNCERTAINTY] - F(10.0)) / F(100.0)
+            backfire[w] = vis >= F(0.3) and backfire_u[w] < vis * F(0.8) * shaky * (F(1.0) - c[EVIDENCE] / F(100.0))
+            if backfire[w]:
+                pl[CREDIBILITY] = F(np.float64(pl[CREDIBILITY]) - 4.0)
+                c[FACE] = F(np.float64(c[FACE]) + 6.0)
+            # Criticising one government while sparing a worse ally invites charges of hypocrisy.
+            if vis >= F(0.5) and not ally[tgt]:
+                worst_spared = np.inf
+                for j in range(n_c):
+                    if ally[j] and pressure_received[w, j] < F(5.0):
+                        worst_spared = min(worst_spared, mean_rights[w, j])
+                hypocrisy[w] = worst_spared < mean_rights[w, tgt] - hypocrisy_gap
+                if hypocrisy[w]:
+                    pl[CREDIBILITY] = F(np.float64(pl[CREDIBILITY]) - 3.0)
+        # Interventions without legitimacy cost credibility; with it they earn a little.
+        if intervention[t]:
+            gap = (c[LEGITIMACY] - intervention_legitimacy) / F(10.0)
+            pl[CREDIBILITY] += min(max(gap, F(-8.0)), F(3.0))
 
 
 def _risks(params: Params, s: State, t: np.ndarray, target: np.ndarray, live: np.ndarray, m: np.ndarray,
