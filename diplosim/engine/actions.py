@@ -124,6 +124,8 @@ def schedule(params: Params, s: State, block: EffectBlock, row: np.ndarray, targ
              scale: np.ndarray, mask: np.ndarray) -> None:
     """Add row `row` (per world) of an effect block to the pending buffer from this turn on, for the
     worlds in mask; scaled parts are multiplied by `scale`."""
+    if not mask.any():
+        return
     tf, ts, pf, ps = block.now
     _schedule(s.pending_country, s.pending_player, s.turn, row, target, scale, mask, block.is_empty, tf, ts, pf, ps,
               block.has_delayed, block.target_fixed, block.target_scaled, block.player_fixed, block.player_scaled,

@@ -12,6 +12,7 @@ import statistics
 from collections.abc import Callable
 from enum import IntEnum
 
+import numba
 import numpy as np
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -46,40 +47,61 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
-def _key(seeds: np.ndarray, turn: int | np.ndarray, purpose: int, salt: int, dims: int) -> np.ndarray:
-    """Each world's key for one (turn, purpose, salt), shaped to broadcast over `dims` trailing axes."""
-    w = seeds.astype(np.uint64).reshape((-1,) + (1,) * dims)
-    t = np.asarray(turn, dtype=np.uint64).reshape((-1,) + (1,) * dims)
-    return _mix(w ^ _mix(t * _GOLDEN + np.uint64(purpose) * _M1 + np.uint64(salt) * _M2))
+_mix_one = numba.njit(cache=True, nogil=True)(_mix)  # the same function on one uint64, compiled
+
+
+def _turns(seeds: np.ndarray, turn: int | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    seeds = np.ascontiguousarray(seeds, dtype=np.uint64).reshape(-1)
+    return seeds, np.ascontiguousarray(np.broadcast_to(np.asarray(turn, dtype=np.uint64), seeds.shape))
 
 
 def uniform(seeds: np.ndarray, turn: int | np.ndarray, purpose: int, shape: tuple[int, ...] = (),
             salt: int = 0) -> np.ndarray:
     """Uniform floats in [0, 1) of shape (W, *shape) for each world's seed (53 bits)."""
-    return (_bits(seeds, turn, purpose, shape, salt) >> np.uint64(11)).astype(np.float64) * _TO_UNIT
+    seeds, turns = _turns(seeds, turn)
+    n = math.prod(shape)
+    out = np.empty((seeds.shape[0], n))
+    _uniform(seeds, turns, np.uint64(purpose), np.uint64(salt), out)
+    return out.reshape((seeds.shape[0],) + tuple(shape))
 
 
-def _bits(seeds: np.ndarray, turn: int | np.ndarray, purpose: int, shape: tuple[int, ...], salt: int) -> np.ndarray:
-    with np.errstate(over="ignore"):
-        key = _key(seeds, turn, purpose, salt, len(shape))
-        n = int(np.prod(shape)) if shape else 1
-        idx = np.arange(n, dtype=np.uint64).reshape(shape) if shape else np.uint64(0)
-        return _mix(key + (idx + np.uint64(1)) * _GOLDEN)
+@numba.njit(cache=True, nogil=True)
+def _key(seed, turn, purpose, salt):
+    """A world's key for one (turn, purpose, salt)."""
+    return _mix_one(seed ^ _mix_one(turn * _GOLDEN + purpose * _M1 + salt * _M2))
 
 
-def _bits32(seeds: np.ndarray, turn: int | np.ndarray, purpose: int, shape: tuple[int, ...],
-            salt: int) -> np.ndarray:
-    """32 random bits per element of (W, *shape): the world's 64-bit key, then a 32-bit hash
-    (lowbias32) per element, because numpy multiplies uint32 several times faster than uint64."""
-    with np.errstate(over="ignore"):
-        key = _key(seeds, turn, purpose, salt, len(shape))
-        x = (key ^ (key >> np.uint64(32))).astype(np.uint32) + _weyl32(shape)
-        x ^= x >> np.uint32(16)
-        x *= np.uint32(0x7FEB352D)
-        x ^= x >> np.uint32(15)
-        x *= np.uint32(0x846CA68B)
-        x ^= x >> np.uint32(16)
-        return x
+@numba.njit(cache=True, nogil=True)
+def _uniform(seeds, turns, purpose, salt, out):
+    for w in range(seeds.shape[0]):
+        key = _key(seeds[w], turns[w], purpose, salt)
+        for i in range(out.shape[1]):
+            out[w, i] = np.float64(_mix_one(key + np.uint64(i + 1) * _GOLDEN) >> np.uint64(11)) * _TO_UNIT
+
+
+@numba.njit(cache=True, nogil=True)
+def _from_table(seeds, turns, purpose, salt, table, weyl, out):
+    """32 random bits per draw -- the world's 64-bit key folded to 32 bits plus a Weyl step, then the
+    lowbias32 hash -- whose top 12 bits pick one of the table's 4,096 quantiles."""
+    for w in range(seeds.shape[0]):
+        key = _key(seeds[w], turns[w], purpose, salt)
+        folded = np.uint32(key ^ (key >> np.uint64(32)))
+        for i in range(out.shape[1]):
+            x = np.uint32(folded + weyl[i])
+            x ^= x >> np.uint32(16)
+            x = np.uint32(x * np.uint32(0x7FEB352D))
+            x ^= x >> np.uint32(15)
+            x = np.uint32(x * np.uint32(0x846CA68B))
+            x ^= x >> np.uint32(16)
+            out[w, i] = table[x >> np.uint32(20)]
+
+
+def _draw_table(table: np.ndarray, seeds: np.ndarray, turn: int | np.ndarray, purpose: int,
+                shape: tuple[int, ...], salt: int) -> np.ndarray:
+    seeds, turns = _turns(seeds, turn)
+    out = np.empty((seeds.shape[0], math.prod(shape)), dtype=np.float32)
+    _from_table(seeds, turns, np.uint64(purpose), np.uint64(salt), table, _weyl32(tuple(shape)).reshape(-1), out)
+    return out.reshape((seeds.shape[0],) + tuple(shape))
 
 
 @functools.cache
@@ -103,13 +125,13 @@ _GUMBEL = _quantiles(lambda p: -math.log(-math.log(p)))
 def normal(seeds: np.ndarray, turn: int | np.ndarray, purpose: int, shape: tuple[int, ...] = (),
            salt: int = 0) -> np.ndarray:
     """Standard normal draws (float32) of shape (W, *shape), from a table of its quantiles."""
-    return _NORMAL[_bits32(seeds, turn, purpose, shape, salt) >> np.uint32(20)]
+    return _draw_table(_NORMAL, seeds, turn, purpose, shape, salt)
 
 
 def gumbel(seeds: np.ndarray, turn: int | np.ndarray, purpose: int, shape: tuple[int, ...] = (),
            salt: int = 0) -> np.ndarray:
     """Gumbel draws (float32): argmax(utility + gumbel) is a logit choice."""
-    return _GUMBEL[_bits32(seeds, turn, purpose, shape, salt) >> np.uint32(20)]
+    return _draw_table(_GUMBEL, seeds, turn, purpose, shape, salt)
 
 
 def game_seed(base_seed: int, index: int | np.ndarray) -> np.ndarray:
