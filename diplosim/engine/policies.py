@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numba
 import numpy as np
 
 from diplosim.engine import layout as L
@@ -32,13 +33,6 @@ def _to_target(params: Params, column: np.ndarray) -> np.ndarray:
     return np.where(column >= params.n_countries, -1, column)
 
 
-def _uniform_pick(allowed: np.ndarray, draw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Index of the allowed column at quantile `draw` of each row, and whether the row had any."""
-    count = np.cumsum(allowed, axis=1, dtype=np.int16)
-    nth = np.floor(draw * count[:, -1]).astype(np.int16)
-    return np.argmax(count > nth[:, None], axis=1), count[:, -1] > 0
-
-
 def _pick_sequentially(params: Params, s: State, preference: np.ndarray | None = None,
                        min_preference: float = -np.inf, distinct: bool = False,
                        draws: np.ndarray | None = None) -> Actions:
@@ -46,39 +40,62 @@ def _pick_sequentially(params: Params, s: State, preference: np.ndarray | None =
     given draws (W, 2 * slots) in [0, 1), a random tool among those allowed somewhere and then a
     random target among its allowed ones -- paying for each as it goes. distinct forbids using the
     same pair twice in a turn."""
-    w, n_t, n_cols = s.worlds, params.n_tools, params.n_countries + 1
-    tt = params.tools
-    slots = params.constants.max_actions
-    acts = Actions.empty(params, w, slots)
-    ok = (legality(params, s, ignore_costs=True) == LEGAL).reshape(w, -1)
-    ok3 = ok.reshape(w, n_t, n_cols)  # a view: updates show in both
-    tool_of, col_of = _pairs(params)
-    capital = s.player[:, L.CAPITAL].copy()
-    budget = s.player[:, L.BUDGET].copy()
-    once = tt.cooldown > 0
-    wi = np.arange(w)
-    # Whether each tool has any allowed target (W, T); numpy's any() over a short last axis is
-    # slow, so it is or-ed slice by slice once, then kept up to date for the one tool used.
-    tool_ok = np.logical_or.reduce([ok3[:, :, c] for c in range(n_cols)]) if draws is not None else None
-    for k in range(slots):
-        afford = (tt.capital[None, :] <= capital[:, None]) & (tt.budget[None, :] <= budget[:, None])  # (W, T)
-        if draws is not None:
-            t, has_tool = _uniform_pick(tool_ok & afford, draws[:, 2 * k])
-            col, _ = _uniform_pick(ok3[wi, t], draws[:, 2 * k + 1])
-            chosen = has_tool
-        else:
-            score = np.where(ok & afford[:, tool_of], preference, -np.inf)
-            best = np.argmax(score, axis=1)
-            chosen = np.isfinite(score[wi, best]) & (score[wi, best] > min_preference)
-            t, col = tool_of[best], col_of[best]
-        acts.tool[:, k] = np.where(chosen, t, -1)
-        acts.target[:, k] = np.where(chosen, _to_target(params, col), -1)
-        capital -= chosen * tt.capital[t]
-        budget -= chosen * tt.budget[t]
-        ok3[wi, t, col] &= ~(chosen & (distinct | once[t]))
-        if tool_ok is not None:
-            tool_ok[wi, t] = ok3[wi, t].max(axis=1)
+    w, tt = s.worlds, params.tools
+    acts = Actions.empty(params, w, params.constants.max_actions)
+    ok = legality(params, s, ignore_costs=True) == LEGAL
+    random = draws is not None
+    _pick(ok, s.player[:, L.CAPITAL].copy(), s.player[:, L.BUDGET].copy(), tt.capital, tt.budget, tt.cooldown > 0,
+          draws if random else np.zeros((w, 0)), preference if not random else np.zeros((w, 0)),
+          random, float(min_preference), distinct, acts.tool, acts.target)
     return acts
+
+
+@numba.njit(cache=True, nogil=True)
+def _nth_allowed(allowed, draw):
+    """Index of the allowed entry at quantile `draw` (0 when none is), and whether any is allowed."""
+    count = 0
+    for i in range(allowed.shape[0]):
+        count += allowed[i]
+    nth = np.floor(draw * count)
+    seen = 0
+    for i in range(allowed.shape[0]):
+        seen += allowed[i]
+        if seen > nth:
+            return i, count > 0
+    return 0, count > 0
+
+
+@numba.njit(cache=True, nogil=True)
+def _pick(ok, capital, budget, tool_capital, tool_budget, once, draws, preference, random, min_preference, distinct,
+          tool, target):
+    n_w, n_t, n_cols = ok.shape
+    afford = np.empty(n_t, dtype=np.bool_)
+    usable = np.empty(n_t, dtype=np.bool_)
+    for w in range(n_w):
+        for k in range(tool.shape[1]):
+            for t in range(n_t):
+                afford[t] = (tool_capital[t] <= capital[w]) & (tool_budget[t] <= budget[w])
+            if random:
+                for t in range(n_t):
+                    usable[t] = afford[t] and ok[w, t].any()
+                t, chosen = _nth_allowed(usable, draws[w, 2 * k])
+                col, _ = _nth_allowed(ok[w, t], draws[w, 2 * k + 1])
+            else:
+                best, best_score = 0, -np.inf
+                for i in range(n_t * n_cols):
+                    score = preference[w, i] if ok[w, i // n_cols, i % n_cols] and afford[i // n_cols] else -np.inf
+                    if score > best_score or i == 0:
+                        best, best_score = i, score
+                chosen = np.isfinite(best_score) and best_score > min_preference
+                t, col = best // n_cols, best % n_cols
+            if not chosen:
+                continue
+            tool[w, k] = t
+            target[w, k] = col if col < n_cols - 1 else -1
+            capital[w] -= tool_capital[t]
+            budget[w] -= tool_budget[t]
+            if distinct or once[t]:
+                ok[w, t, col] = False
 
 
 def passive(params: Params, s: State) -> Actions:
