@@ -45,33 +45,50 @@ def legality(params: Params, s: State, ignore_costs: bool = False) -> np.ndarray
     out, for policies that track what they have spent themselves."""
     tt = params.tools
     w, n_c = s.worlds, params.n_countries
-    # Later checks overwrite earlier ones: the reason shown is the most basic one that applies.
-    codes = np.zeros((w, params.n_tools, n_c + 1), dtype=np.int8)
+    # The preconditions are the scenario's own tests, compiled from its conditions (numpy).
+    has_test = np.array([bool(pre) for pre in tt.preconditions])
+    passes = np.ones((w, params.n_tools, n_c), dtype=bool)
     for t, pre in enumerate(tt.preconditions):
-        if not pre:
-            continue
-        ok = np.ones((w, n_c), dtype=bool)
         for test, _ in pre:
-            ok &= np.broadcast_to(test(s), (w, n_c))
-        codes[:, t, :n_c] = np.where(ok, LEGAL, PRECONDITION)
-        codes[:, t, n_c] = np.where(ok.all(axis=1), LEGAL, PRECONDITION)
-    # Only the few tools with a legitimacy bar or a cooldown need those (W, C) comparisons.
-    legit = s.country[:, :, L.LEGITIMACY]
-    for t in np.nonzero(tt.legitimacy_needed > 0)[0]:
-        codes[:, t, :n_c][legit < tt.legitimacy_needed[t]] = NO_LEGITIMACY
-    for t in np.nonzero(tt.cooldown > 0)[0]:
-        codes[:, t][(s.turn[:, None] - s.last_used[:, t]) < tt.cooldown[t]] = COOLDOWN
-    if not ignore_costs:
-        codes[s.player[:, None, L.BUDGET] < tt.budget[None, :]] = NO_BUDGET
-        codes[s.player[:, None, L.CAPITAL] < tt.capital[None, :]] = NO_CAPITAL
-    targeted = tt.target_kind <= 1
-    kind_ok = np.zeros((params.n_tools, n_c + 1), dtype=bool)
-    kind_ok[targeted, :n_c] = True
-    kind_ok[~targeted, n_c] = True
-    codes[:, ~kind_ok] = WRONG_TARGET
-    codes[:, ~params.available] = UNAVAILABLE
-    codes[s.done] = GAME_OVER
+            passes[:, t] &= np.broadcast_to(test(s), (w, n_c))
+    codes = np.empty((w, params.n_tools, n_c + 1), dtype=np.int8)
+    _legality(codes, passes, has_test, s.country[:, :, L.LEGITIMACY], tt.legitimacy_needed, tt.cooldown, s.turn,
+              s.last_used, s.player[:, L.BUDGET], s.player[:, L.CAPITAL], tt.budget, tt.capital, ignore_costs,
+              tt.target_kind <= 1, params.available, s.done)
     return codes
+
+
+@numba.njit(cache=True, nogil=True)
+def _legality(codes, passes, has_test, legitimacy, legitimacy_needed, cooldown, turn, last_used, budget, capital,
+              tool_budget, tool_capital, ignore_costs, targeted, available, done):
+    n_w, n_t, n_cols = codes.shape
+    n_c = n_cols - 1
+    for w in range(n_w):
+        for t in range(n_t):
+            all_pass = True
+            for c in range(n_c):
+                all_pass &= passes[w, t, c]
+            for col in range(n_cols):
+                # The reason shown is the most basic one that applies, so the checks run from it down.
+                if done[w]:
+                    code = GAME_OVER
+                elif not available[t]:
+                    code = UNAVAILABLE
+                elif targeted[t] == (col == n_c):
+                    code = WRONG_TARGET
+                elif not ignore_costs and capital[w] < tool_capital[t]:
+                    code = NO_CAPITAL
+                elif not ignore_costs and budget[w] < tool_budget[t]:
+                    code = NO_BUDGET
+                elif cooldown[t] > 0 and turn[w] - last_used[w, t, col] < cooldown[t]:
+                    code = COOLDOWN
+                elif col < n_c and legitimacy_needed[t] > 0 and legitimacy[w, col] < legitimacy_needed[t]:
+                    code = NO_LEGITIMACY
+                elif has_test[t] and not (passes[w, t, col] if col < n_c else all_pass):
+                    code = PRECONDITION
+                else:
+                    code = LEGAL
+                codes[w, t, col] = code
 
 
 def reason(params: Params, s: State, world: int, tool: int, target: int, code: int) -> str:
