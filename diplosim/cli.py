@@ -306,10 +306,22 @@ def play(scenario: str | None, seed: int | None, load: str | None, autoplay: int
         raise UserError(f"--size takes WIDTHxHEIGHT like 1280x800, not '{size}'", code=2)
     from diplosim.ui.app import run_play
 
+    _warm_up()
     code = run_play(scenario, seed=seed, load=load, autoplay=autoplay, policy=policy,
                     screenshot_dir=screenshot, stats_file=stats, width=int(match[1]),
                     height=int(match[2]), scale=scale)
     raise Exit(code)
+
+
+def _warm_up() -> None:
+    """Compile the engine before the window opens, with a word on stderr while it takes (the compiled
+    loops are the same for every scenario, so the built-in one serves)."""
+    from diplosim.engine import build_params
+    from diplosim.engine.step import warm_up
+    from diplosim.scenario.loader import load_scenario
+
+    with _console(stderr=True, rich=True).status("Preparing the engine (compiled on the first start only)..."):
+        warm_up(build_params(load_scenario(None)))
 
 
 @verb

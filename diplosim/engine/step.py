@@ -16,7 +16,7 @@ from diplosim.engine.events import apply_pending, fire_events, resolve_choices
 from diplosim.engine.log import Causes, LogEntry
 from diplosim.engine.objectives import required_failed, update_objectives
 from diplosim.engine.params import Params
-from diplosim.engine.state import State
+from diplosim.engine.state import State, initial_state
 
 _DECISION_TEXT = {
     L.REFORM: ("{c} announced reforms", "pressure and leverage outweighed the cost of conceding"),
@@ -68,6 +68,16 @@ def step(params: Params, state: State, actions: Actions, *, log: bool = False,
     if log:
         _log_turn(params, s, live, played, decision, before_rights, before_face, lost_now, entries, causes)
     return s, entries or []
+
+
+def warm_up(params: Params) -> None:
+    """Compile the engine's loops now rather than on the first turn played (numba keeps them on disk,
+    so only the first start after an install or an update waits)."""
+    from diplosim.engine.policies import get_policy
+
+    s = initial_state(params, np.zeros(1, dtype=np.uint64))
+    for name in ("random", "greedy"):
+        step(params, s, get_policy(name)(params, s), log=True)
 
 
 def _log_turn(params, s, live, played, decision, before_rights, before_face, lost_now, entries, causes) -> None:
