@@ -63,23 +63,25 @@ def _legality(codes, passes, has_test, legitimacy, legitimacy_needed, cooldown, 
               tool_budget, tool_capital, ignore_costs, targeted, available, done):
     n_w, n_t, n_cols = codes.shape
     n_c = n_cols - 1
+    # The reason shown is the most basic one that applies, so the checks run from it down.
     for w in range(n_w):
         for t in range(n_t):
+            if done[w] or not available[t]:
+                codes[w, t, :] = GAME_OVER if done[w] else UNAVAILABLE
+                continue
+            cost = LEGAL
+            if not ignore_costs:
+                cost = NO_CAPITAL if capital[w] < tool_capital[t] else (
+                    NO_BUDGET if budget[w] < tool_budget[t] else LEGAL)
             all_pass = True
-            for c in range(n_c):
-                all_pass &= passes[w, t, c]
+            if has_test[t]:
+                for c in range(n_c):
+                    all_pass &= passes[w, t, c]
             for col in range(n_cols):
-                # The reason shown is the most basic one that applies, so the checks run from it down.
-                if done[w]:
-                    code = GAME_OVER
-                elif not available[t]:
-                    code = UNAVAILABLE
-                elif targeted[t] == (col == n_c):
+                if targeted[t] == (col == n_c):
                     code = WRONG_TARGET
-                elif not ignore_costs and capital[w] < tool_capital[t]:
-                    code = NO_CAPITAL
-                elif not ignore_costs and budget[w] < tool_budget[t]:
-                    code = NO_BUDGET
+                elif cost != LEGAL:
+                    code = cost
                 elif cooldown[t] > 0 and turn[w] - last_used[w, t, col] < cooldown[t]:
                     code = COOLDOWN
                 elif col < n_c and legitimacy_needed[t] > 0 and legitimacy[w, col] < legitimacy_needed[t]:
