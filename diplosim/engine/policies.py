@@ -29,10 +29,6 @@ def _pairs(params: Params) -> tuple[np.ndarray, np.ndarray]:
     return flat // n_cols, flat % n_cols
 
 
-def _to_target(params: Params, column: np.ndarray) -> np.ndarray:
-    return np.where(column >= params.n_countries, -1, column)
-
-
 def _pick_sequentially(params: Params, s: State, preference: np.ndarray | None = None,
                        min_preference: float = -np.inf, distinct: bool = False,
                        draws: np.ndarray | None = None) -> Actions:
