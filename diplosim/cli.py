@@ -343,6 +343,8 @@ def run(scenario: str | None, seed: int | None, policy: str, turns: int | None,
     """Play one game headlessly with a bot and print what happened and why."""
     from diplosim.headless import run_game
 
+    if sys.stderr.isatty():  # a person waiting at a terminal is told why the first run is slow
+        _warm_up()
     raise Exit(run_game(scenario, seed=seed, policy=policy, turns=turns, as_json=as_json,
                         actions_file=actions, save_file=save, sets=list(set_),
                         forbid=list(forbid)))
