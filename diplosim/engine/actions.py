@@ -39,45 +39,64 @@ def target_column(params: Params, tool: np.ndarray, target: np.ndarray) -> np.nd
     return np.where(targeted, target, params.n_countries)
 
 
-def legality(params: Params, s: State, ignore_costs: bool = False) -> np.ndarray:
+def legality(params: Params, s: State, ignore_costs: bool = False, passes: np.ndarray | None = None,
+             only: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Why each (tool, target) pair is not allowed now, per world: codes (W, T, C + 1), 0 = legal.
     Column C stands for "no target" (global and self tools). ignore_costs leaves capital and budget
-    out, for policies that track what they have spent themselves."""
+    out, for policies that track what they have spent themselves. passes may give the preconditions'
+    answers (precondition_passes) as they stood earlier; only=(tool, column) fills just each world's
+    own pair (the rest of the grid is left unset)."""
     tt = params.tools
+    w = s.worlds
+    codes = np.empty((w, params.n_tools, params.n_countries + 1), dtype=np.int8)
+    none = np.full(w, -1)
+    only_tool, only_column = only if only is not None else (none, none)
+    _legality(codes, precondition_passes(params, s) if passes is None else passes, has_preconditions(params),
+              s.country[:, :, L.LEGITIMACY], tt.legitimacy_needed, tt.cooldown, s.turn, s.last_used,
+              s.player[:, L.BUDGET], s.player[:, L.CAPITAL], tt.budget, tt.capital, ignore_costs,
+              tt.target_kind <= 1, params.available, s.done, only_tool, only_column)
+    return codes
+
+
+def has_preconditions(params: Params) -> np.ndarray:
+    """Whether each tool has preconditions (T,)."""
+    return np.array([bool(pre) for pre in params.tools.preconditions])
+
+
+def precondition_passes(params: Params, s: State) -> np.ndarray:
+    """Whether each tool's preconditions hold against each country (W, T, C): the scenario's own
+    tests, compiled from its conditions (numpy)."""
     w, n_c = s.worlds, params.n_countries
-    # The preconditions are the scenario's own tests, compiled from its conditions (numpy).
-    has_test = np.array([bool(pre) for pre in tt.preconditions])
     passes = np.ones((w, params.n_tools, n_c), dtype=bool)
-    for t, pre in enumerate(tt.preconditions):
+    for t, pre in enumerate(params.tools.preconditions):
         for test, _ in pre:
             passes[:, t] &= np.broadcast_to(test(s), (w, n_c))
-    codes = np.empty((w, params.n_tools, n_c + 1), dtype=np.int8)
-    _legality(codes, passes, has_test, s.country[:, :, L.LEGITIMACY], tt.legitimacy_needed, tt.cooldown, s.turn,
-              s.last_used, s.player[:, L.BUDGET], s.player[:, L.CAPITAL], tt.budget, tt.capital, ignore_costs,
-              tt.target_kind <= 1, params.available, s.done)
-    return codes
+    return passes
 
 
 @numba.njit(cache=True, nogil=True)
 def _legality(codes, passes, has_test, legitimacy, legitimacy_needed, cooldown, turn, last_used, budget, capital,
-              tool_budget, tool_capital, ignore_costs, targeted, available, done):
+              tool_budget, tool_capital, ignore_costs, targeted, available, done, only_tool, only_column):
     n_w, n_t, n_cols = codes.shape
     n_c = n_cols - 1
-    # The reason shown is the most basic one that applies, so the checks run from it down.
     for w in range(n_w):
-        for t in range(n_t):
+        t0, t1 = (0, n_t) if only_tool[w] < 0 else (only_tool[w], only_tool[w] + 1)
+        first, last = (0, n_cols) if only_column[w] < 0 else (only_column[w], only_column[w] + 1)
+        for t in range(t0, t1):
+            # The reason shown is the most basic one that applies, so the checks run from it down.
             if done[w] or not available[t]:
-                codes[w, t, :] = GAME_OVER if done[w] else UNAVAILABLE
+                for col in range(first, last):
+                    codes[w, t, col] = GAME_OVER if done[w] else UNAVAILABLE
                 continue
             cost = LEGAL
             if not ignore_costs:
                 cost = NO_CAPITAL if capital[w] < tool_capital[t] else (
                     NO_BUDGET if budget[w] < tool_budget[t] else LEGAL)
             all_pass = True
-            if has_test[t]:
+            if has_test[t] and last == n_cols:
                 for c in range(n_c):
                     all_pass &= passes[w, t, c]
-            for col in range(n_cols):
+            for col in range(first, last):
                 if targeted[t] == (col == n_c):
                     code = WRONG_TARGET
                 elif cost != LEGAL:

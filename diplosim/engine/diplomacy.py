@@ -4,7 +4,6 @@ backfire, hypocrisy, and the tool's own effects and risks.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import numba
@@ -21,22 +20,26 @@ from diplosim.engine.actions import (
     WRONG_TARGET,
     legality,
     pay_one,
+    precondition_passes,
     schedule,
     target_column,
 )
 from diplosim.engine.log import Causes, LogEntry
 from diplosim.engine.mechanics import sigmoid
 from diplosim.engine.params import Params
+from diplosim.engine.rng import uniform_one
 from diplosim.engine.state import State
 from diplosim.engine.sums import country_mean, theme_mean
 
 FACE_COST = 12.0  # face a fully public move costs a government
 F = np.float32
 jit = numba.njit(cache=True, nogil=True)
-CREDIBILITY, INERTIA, FLUENCY = L.CREDIBILITY, L.INERTIA, L.FLUENCY
+CAPITAL, BUDGET, CREDIBILITY, INERTIA, FLUENCY = L.CAPITAL, L.BUDGET, L.CREDIBILITY, L.INERTIA, L.FLUENCY
 COMMERCE, PSECURITY, FACE, RELATIONS, RESISTANCE = L.COMMERCE, L.PSECURITY, L.FACE, L.RELATIONS, L.RESISTANCE
 CULTURAL_DISTANCE, EVIDENCE, LEGITIMACY, COALITION = L.CULTURAL_DISTANCE, L.EVIDENCE, L.LEGITIMACY, L.COALITION
 TRADE, SECURITY, UNCERTAINTY = L.TRADE, L.SECURITY, L.UNCERTAINTY
+STALL, ACCEPT, VOTE, BACKFIRE = (int(p) for p in (rng.Purpose.STALL, rng.Purpose.ACCEPT, rng.Purpose.VOTE,
+                                                   rng.Purpose.BACKFIRE))
 
 
 @dataclass(frozen=True)
@@ -44,30 +47,15 @@ class ActionPhase:
     """What stays fixed while a turn's actions are carried out, worked out once for all slots:
     rights and relations change only when effects come due, after the actions."""
 
-    static_codes: np.ndarray  # (W, T, C + 1) legality(..., ignore_costs=True) at the start of the turn
+    passes: np.ndarray  # (W, T, C) the tools' preconditions at the start of the turn (precondition_passes)
     mean_rights: np.ndarray  # (W, C) true rights averaged over themes
     mean_relations: np.ndarray  # (W,) the player's relations averaged over countries
 
 
 def action_phase(params: Params, s: State) -> ActionPhase:
     """The fixed facts of this turn's action phase."""
-    return ActionPhase(legality(params, s, ignore_costs=True), theme_mean(s.rights),
+    return ActionPhase(precondition_passes(params, s), theme_mean(s.rights),
                        country_mean(s.country[:, :, L.RELATIONS]))
-
-
-def allowed_now(params: Params, s: State, static_codes: np.ndarray, tool: np.ndarray,
-                column: np.ndarray) -> np.ndarray:
-    """Whether each world's action is legal given what has been spent and used so far this turn;
-    static_codes is legality(..., ignore_costs=True) from the start of the turn. Returns the codes."""
-    tt = params.tools
-    wi = np.arange(s.worlds)
-    col = np.clip(column, 0, params.n_countries)
-    codes = static_codes[wi, tool, col].astype(np.int64)
-    cooling = s.turn - s.last_used[wi, tool, col] < tt.cooldown[tool]
-    codes = np.where((codes == LEGAL) & cooling, COOLDOWN, codes)
-    codes = np.where((codes == LEGAL) & (s.player[:, L.BUDGET] < tt.budget[tool]), NO_BUDGET, codes)
-    codes = np.where((codes == LEGAL) & (s.player[:, L.CAPITAL] < tt.capital[tool]), NO_CAPITAL, codes)
-    return np.where(column < 0, WRONG_TARGET, codes)
 
 
 def take_action(params: Params, s: State, tool: np.ndarray, target: np.ndarray, slot: int,
@@ -81,22 +69,18 @@ def take_action(params: Params, s: State, tool: np.ndarray, target: np.ndarray, 
     t = np.where(known, np.maximum(tool, 0), 0)
     target = np.where(known, target, -1)
     column = target_column(params, t, target)
-    codes = np.where(known, allowed_now(params, s, phase.static_codes, t, column), UNAVAILABLE)
-    active = requested & (codes == LEGAL)
-
-    draw = functools.partial(rng.uniform, s.seed, s.turn, salt=slot)
-    stall_u, accept_u, backfire_u = draw(rng.Purpose.STALL), draw(rng.Purpose.ACCEPT), draw(rng.Purpose.BACKFIRE)
-    forum = (tt.target_kind[t] == 1) & active
-    vote_u = draw(rng.Purpose.VOTE, (params.n_countries,)) if forum.any() else np.ones((w, params.n_countries))
+    # Legal as the turn began (preconditions then), with what this turn's earlier orders spent and used.
+    static = legality(params, s, ignore_costs=True, passes=phase.passes,
+                      only=(t, np.clip(column, 0, params.n_countries)))
     o = _Outcome(w, params.n_countries)
-    _land(s.country, s.player, s.leverage, s.tool_uses, s.last_used, s.turn, t, target, np.maximum(column, 0), active,
-          stall_u, phase.mean_relations, phase.mean_rights, params.trade_between, tt.target_kind, tt.capital,
-          tt.budget, tt.inertia_sensitivity, tt.acceptance, tt.leverage_weight, tt.visibility,
+    _land(s.country, s.player, s.leverage, s.tool_uses, s.last_used, s.seed, s.turn, slot, t, target, column, static,
+          requested, known, tt.cooldown, o.codes, phase.mean_relations, phase.mean_rights, params.trade_between,
+          tt.target_kind, tt.capital, tt.budget, tt.inertia_sensitivity, tt.acceptance, tt.leverage_weight, tt.visibility,
           o.live, o.stalled, o.m, o.logit, o.vote_logit)
     # Chances go through numpy's exp (the compiled one rounds differently in the last bit).
     _resolve(s.country, s.player, s.leverage, s.pressure, s.econ_pressure, s.face_lost, s.pressure_received,
-             s.tool_successes, t, target, o.live, o.m, accept_u, sigmoid(o.logit), vote_u, sigmoid(o.vote_logit),
-             backfire_u, phase.mean_rights, params.ally, tt.target_kind, tt.votes_needed, tt.visibility, tt.pressure,
+             s.tool_successes, s.seed, s.turn, slot, t, target, o.live, o.m, sigmoid(o.logit), sigmoid(o.vote_logit),
+             phase.mean_rights, params.ally, tt.target_kind, tt.votes_needed, tt.visibility, tt.pressure,
              tt.leverage_weight, tt.commerce_cost, tt.security_cost, tt.intervention,
              F(params.commerce_weight), F(params.security_weight), F(k.hypocrisy_gap), F(k.intervention_legitimacy),
              o.success, o.passed, o.yes, o.voters, o.face_cost, o.backfire, o.hypocrisy)
@@ -104,14 +88,15 @@ def take_action(params: Params, s: State, tool: np.ndarray, target: np.ndarray, 
     schedule(params, s, tt.effects, 2 * t + (o.live & ~o.success), target, o.m, o.live)
     struck = _risks(params, s, t, target, o.live, o.m, slot)
     if log is not None:
-        _log_action(params, s, tool, target, requested, active, codes, o.stalled, o.success, o.live & (tt.target_kind[t] == 1),
-                    o.yes, o.voters, o.face_cost, o.backfire, o.hypocrisy, struck, log, causes)
+        _log_action(params, s, tool, target, requested, o.codes == LEGAL, o.codes, o.stalled, o.success,
+                    o.live & (tt.target_kind[t] == 1), o.yes, o.voters, o.face_cost, o.backfire, o.hypocrisy, struck, log, causes)
 
 
 class _Outcome:
     """Per-world results of one action slot, filled by the compiled kernels (and read by the log)."""
 
     def __init__(self, w: int, n_c: int) -> None:
+        self.codes = np.full(w, UNAVAILABLE, dtype=np.int64)
         self.live, self.stalled = np.zeros(w, dtype=bool), np.zeros(w, dtype=bool)
         self.m, self.logit = np.zeros(w, dtype=np.float32), np.zeros(w, dtype=np.float32)
         self.vote_logit = np.zeros((w, n_c), dtype=np.float32)
@@ -122,18 +107,32 @@ class _Outcome:
 
 
 @jit
-def _land(country, player, leverage, tool_uses, last_used, turn, tool, target, column, active, stall_u, mean_relations,
-          mean_rights, trade_between, target_kind, capital, budget, inertia_sensitivity, acceptance, leverage_weight,
-          visibility, live, stalled, effect, logit, vote_logit):
-    """Pay for each active order, see whether the bureaucracy stalls it, and work out how well it would
-    land (effect) and the logits of the chance it is accepted (per voter for a resolution)."""
+def _land(country, player, leverage, tool_uses, last_used, seed, turn, slot, tool, target, column, static, requested, known,
+          cooldown, codes, mean_relations, mean_rights, trade_between, target_kind, capital, budget,
+          inertia_sensitivity, acceptance, leverage_weight, visibility, live, stalled, effect, logit, vote_logit):
+    """Check each order (codes), pay for the legal ones, see whether the bureaucracy stalls them, and
+    work out how well each would land (effect) and the logits of the chance it is accepted (per voter
+    for a resolution)."""
     for w in range(country.shape[0]):
-        if not active[w]:
+        if not requested[w]:
             continue
-        t, tgt, kind = tool[w], max(target[w], 0), target_kind[tool[w]]
-        repeated = last_used[w, t, column[w]] == turn[w]
-        pay_one(player[w], tool_uses[w], last_used[w], turn[w], t, column[w], capital, budget)
-        stalled[w] = stall_u[w] < player[w, INERTIA] / F(100.0) * inertia_sensitivity[t] * F(0.6)
+        t, tgt, kind, col = tool[w], max(target[w], 0), target_kind[tool[w]], column[w]
+        cc = min(max(col, 0), static.shape[2] - 1)
+        code = static[w, t, cc]
+        if code == LEGAL and turn[w] - last_used[w, t, cc] < cooldown[t]:
+            code = COOLDOWN
+        if code == LEGAL and player[w, BUDGET] < budget[t]:
+            code = NO_BUDGET
+        if code == LEGAL and player[w, CAPITAL] < capital[t]:
+            code = NO_CAPITAL
+        # Orders naming no tool or country of this scenario are refused like any other illegal order.
+        codes[w] = UNAVAILABLE if not known[w] else (WRONG_TARGET if col < 0 else code)
+        if codes[w] != LEGAL:
+            continue
+        repeated = last_used[w, t, col] == turn[w]
+        pay_one(player[w], tool_uses[w], last_used[w], turn[w], t, col, capital, budget)
+        stalled[w] = (uniform_one(seed[w], turn[w], STALL, slot, 0)
+                      < player[w, INERTIA] / F(100.0) * inertia_sensitivity[t] * F(0.6))
         live[w] = not stalled[w]
         c, pl = country[w, tgt], player[w]
         cred = pl[CREDIBILITY]
@@ -167,8 +166,8 @@ def _land(country, player, leverage, tool_uses, last_used, turn, tool, target, c
 
 
 @jit
-def _resolve(country, player, leverage, pressure, econ_pressure, face_lost, pressure_received, tool_successes, tool,
-             target, live, effect, accept_u, accept_p, vote_u, vote_p, backfire_u, mean_rights, ally, target_kind,
+def _resolve(country, player, leverage, pressure, econ_pressure, face_lost, pressure_received, tool_successes, seed,
+             turn, slot, tool, target, live, effect, accept_p, vote_p, mean_rights, ally, target_kind,
              votes_needed, visibility, tool_pressure, leverage_weight, commerce_cost, security_cost, intervention,
              commerce_weight, security_weight, hypocrisy_gap, intervention_legitimacy,
              success, passed, yes, voters, face_cost, backfire, hypocrisy):
@@ -183,12 +182,12 @@ def _resolve(country, player, leverage, pressure, econ_pressure, face_lost, pres
         if kind == 1:
             for j in range(n_c):
                 if j != tgt:
-                    yes[w] += vote_u[w, j] < vote_p[w, j]
+                    yes[w] += uniform_one(seed[w], turn[w], VOTE, slot, j) < vote_p[w, j]
             voters[w] = n_c - 1
             passed[w] = yes[w] >= np.ceil(np.float64(votes_needed[t]) * voters[w])
             success[w] = passed[w]
         else:
-            success[w] = accept_u[w] < (accept_p[w] if kind != 3 else F(1.0))
+            success[w] = uniform_one(seed[w], turn[w], ACCEPT, slot, 0) < (accept_p[w] if kind != 3 else F(1.0))
         tool_successes[w, t] += success[w]
         if kind <= 1:  # moves aimed at a government
             # Public moves spend face; a coalition or a passed resolution shares the cost.
@@ -205,7 +204,8 @@ def _resolve(country, player, leverage, pressure, econ_pressure, face_lost, pres
             pl[PSECURITY] -= security_cost[t] * c[SECURITY] / F(10.0) * security_weight
             # Criticism built on a shaky picture can be rebutted, at the player's expense.
             shaky = max(F(0.0), c[UNCERTAINTY] - F(10.0)) / F(100.0)
-            backfire[w] = vis >= F(0.3) and backfire_u[w] < vis * F(0.8) * shaky * (F(1.0) - c[EVIDENCE] / F(100.0))
+            backfire[w] = vis >= F(0.3) and (uniform_one(seed[w], turn[w], BACKFIRE, slot, 0)
+                                             < vis * F(0.8) * shaky * (F(1.0) - c[EVIDENCE] / F(100.0)))
             if backfire[w]:
                 pl[CREDIBILITY] = F(np.float64(pl[CREDIBILITY]) - 4.0)
                 c[FACE] = F(np.float64(c[FACE]) + 6.0)

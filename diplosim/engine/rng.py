@@ -72,11 +72,23 @@ def _key(seed, turn, purpose, salt):
 
 
 @numba.njit(cache=True, nogil=True)
+def _unit(key, i):
+    """Draw i of a key as a uniform float in [0, 1) (53 bits)."""
+    return np.float64(_mix_one(key + np.uint64(i + 1) * _GOLDEN) >> np.uint64(11)) * _TO_UNIT
+
+
+@numba.njit(cache=True, nogil=True)
 def _uniform(seeds, turns, purpose, salt, out):
     for w in range(seeds.shape[0]):
         key = _key(seeds[w], turns[w], purpose, salt)
         for i in range(out.shape[1]):
-            out[w, i] = np.float64(_mix_one(key + np.uint64(i + 1) * _GOLDEN) >> np.uint64(11)) * _TO_UNIT
+            out[w, i] = _unit(key, i)
+
+
+@numba.njit(cache=True, nogil=True)
+def uniform_one(seed, turn, purpose, salt, i):
+    """uniform(seeds, turn, purpose, shape, salt)[w, i] for one world, from compiled code."""
+    return _unit(_key(seed, np.uint64(turn), np.uint64(purpose), np.uint64(salt)), i)
 
 
 @numba.njit(cache=True, nogil=True)
