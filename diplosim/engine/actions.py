@@ -162,37 +162,24 @@ def schedule(params: Params, s: State, block: EffectBlock, row: np.ndarray, targ
              scale: np.ndarray, mask: np.ndarray) -> None:
     """Add row `row` (per world) of an effect block to the pending buffer from this turn on, for the
     worlds in mask; scaled parts are multiplied by `scale`."""
-    if not mask.any():
-        return
-    tf, ts, pf, ps = block.now
-    _schedule(s.pending_country, s.pending_player, s.turn, row, target, scale, mask, block.is_empty, tf, ts, pf, ps,
-              block.has_delayed, block.target_fixed, block.target_scaled, block.player_fixed, block.player_scaled,
-              block.has_absolute, block.absolute_fixed, block.absolute_scaled)
+    if mask.any():
+        _schedule(s.pending_country, s.pending_player, s.turn, row, target, scale, mask, *block.entries)
 
 
 @numba.njit(cache=True, nogil=True)
-def _schedule(pending_country, pending_player, turn, row, target, scale, mask, is_empty, target_now, target_scaled_now,
-              player_now, player_scaled_now, has_delayed, target_fixed, target_scaled, player_fixed, player_scaled,
-              has_absolute, absolute_fixed, absolute_scaled):
-    horizon, n_c, n_f = pending_country.shape[1], pending_country.shape[2], pending_country.shape[3]
+def _schedule(pending_country, pending_player, turn, row, target, scale, mask, offsets, where, delay, country, field,
+              fixed, scaled):
+    horizon = pending_country.shape[1]
     for w in range(pending_country.shape[0]):
-        r = row[w]
-        if not mask[w] or is_empty[r]:
+        if not mask[w]:
             continue
-        sc, tgt = scale[w], max(target[w], 0)
-        # Most effects act this turn only; the later turns are walked only for rows that have any.
-        for d in range(horizon if has_delayed[r] else 1):
-            slot = (turn[w] + d) % horizon
-            due, due_player = pending_country[w, slot, tgt], pending_player[w, slot]
-            for f in range(n_f):
-                due[f] += (target_now[r, f] + target_scaled_now[r, f] * sc if d == 0
-                           else target_fixed[r, d, f] + target_scaled[r, d, f] * sc)
-            for f in range(due_player.shape[0]):
-                due_player[f] += (player_now[r, f] + player_scaled_now[r, f] * sc if d == 0
-                                  else player_fixed[r, d, f] + player_scaled[r, d, f] * sc)
-        if has_absolute[r]:
-            for d in range(horizon):
-                slot = (turn[w] + d) % horizon
-                for j in range(n_c):
-                    for f in range(n_f):
-                        pending_country[w, slot, j, f] += absolute_fixed[r, d, j, f] + absolute_scaled[r, d, j, f] * sc
+        r, sc, tgt = row[w], scale[w], max(target[w], 0)
+        for e in range(offsets[r], offsets[r + 1]):
+            slot = (turn[w] + delay[e]) % horizon
+            value = fixed[e] + scaled[e] * sc
+            if where[e] == 0:
+                pending_country[w, slot, tgt, field[e]] += value
+            elif where[e] == 1:
+                pending_player[w, slot, field[e]] += value
+            else:
+                pending_country[w, slot, country[e], field[e]] += value

@@ -29,31 +29,27 @@ class EffectBlock:
     player_scaled: np.ndarray
 
     @cached_property
-    def has_absolute(self) -> np.ndarray:
-        """Whether any absolute (named-country or all-country) effect is present, per row."""
-        axes = tuple(range(1, self.absolute_fixed.ndim))
-        return (self.absolute_fixed != 0).any(axis=axes) | (self.absolute_scaled != 0).any(axis=axes)
-
-    @cached_property
-    def now(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """This turn's part of each row, contiguous (target fixed/scaled (R, F), player fixed/scaled
-        (R, P)): most effects act at once, and gathering from these is cheap."""
-        return tuple(np.ascontiguousarray(getattr(self, f)[:, 0]) for f in
-                     ("target_fixed", "target_scaled", "player_fixed", "player_scaled"))
-
-    @cached_property
-    def has_delayed(self) -> np.ndarray:
-        """Whether a row changes the target or the player on later turns (not only this one)."""
-        return np.stack([(getattr(self, f)[:, 1:] != 0).reshape(len(self.target_fixed), -1).any(axis=1)
-                         for f in ("target_fixed", "target_scaled", "player_fixed", "player_scaled")]).any(axis=0)
-
-    @cached_property
-    def is_empty(self) -> np.ndarray:
-        """Whether a row has no effect at all."""
-        axes = lambda a: tuple(range(1, a.ndim))
-        return ~self.has_absolute & ~np.stack([(getattr(self, f) != 0).any(axis=axes(getattr(self, f)))
-                                                for f in ("target_fixed", "target_scaled", "player_fixed",
-                                                          "player_scaled")]).any(axis=0)
+    def entries(self) -> tuple[np.ndarray, ...]:
+        """The nonzero parts of every row, as flat lists for the compiled scheduler: (offsets (R + 1,),
+        then per entry: where (0 target, 1 player, 2 a given country), turn offset, country, field,
+        fixed part, scaled part); row r is entries offsets[r]:offsets[r + 1], its target and player
+        parts first, as the turns come, then the parts for given countries."""
+        rows = len(self.target_fixed)
+        offsets, parts = [0], []
+        for r in range(rows):
+            for d in range(self.target_fixed.shape[1]):
+                for where, fixed, scaled in ((0, self.target_fixed, self.target_scaled),
+                                             (1, self.player_fixed, self.player_scaled)):
+                    for f in np.nonzero((fixed[r, d] != 0) | (scaled[r, d] != 0))[0]:
+                        parts.append((where, d, 0, f, fixed[r, d, f], scaled[r, d, f]))
+            nonzero = (self.absolute_fixed[r] != 0) | (self.absolute_scaled[r] != 0)
+            for d, c, f in zip(*np.nonzero(nonzero)):
+                parts.append((2, d, c, f, self.absolute_fixed[r, d, c, f], self.absolute_scaled[r, d, c, f]))
+            offsets.append(len(parts))
+        columns = list(zip(*parts)) if parts else [()] * 6
+        ints = [np.array(col, dtype=np.int64) for col in columns[:4]]
+        floats = [np.array(col, dtype=self.target_fixed.dtype) for col in columns[4:]]
+        return (np.array(offsets, dtype=np.int64), *ints, *floats)
 
 
 def effect_horizon(effects: list[Effect]) -> int:
