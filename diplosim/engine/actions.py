@@ -44,18 +44,18 @@ def legality(params: Params, s: State, ignore_costs: bool = False, passes: np.nd
     """Why each (tool, target) pair is not allowed now, per world: codes (W, T, C + 1), 0 = legal.
     Column C stands for "no target" (global and self tools). ignore_costs leaves capital and budget
     out, for policies that track what they have spent themselves. passes may give the preconditions'
-    answers (precondition_passes) as they stood earlier; only=(tool, column) fills just each world's
-    own pair (the rest of the grid is left unset)."""
+    answers (precondition_passes) as they stood earlier; only=(tool, column) asks for just each world's
+    own pair and returns its code (W,)."""
     tt = params.tools
     w = s.worlds
-    codes = np.empty((w, params.n_tools, params.n_countries + 1), dtype=np.int8)
     none = np.full(w, -1)
     only_tool, only_column = only if only is not None else (none, none)
+    codes = np.empty((w, 1, 1) if only is not None else (w, params.n_tools, params.n_countries + 1), dtype=np.int8)
     _legality(codes, precondition_passes(params, s) if passes is None else passes, has_preconditions(params),
               s.country[:, :, L.LEGITIMACY], tt.legitimacy_needed, tt.cooldown, s.turn, s.last_used,
               s.player[:, L.BUDGET], s.player[:, L.CAPITAL], tt.budget, tt.capital, ignore_costs,
               tt.target_kind <= 1, params.available, s.done, only_tool, only_column)
-    return codes
+    return codes[:, 0, 0] if only is not None else codes
 
 
 def has_preconditions(params: Params) -> np.ndarray:
@@ -77,16 +77,18 @@ def precondition_passes(params: Params, s: State) -> np.ndarray:
 @numba.njit(cache=True, nogil=True)
 def _legality(codes, passes, has_test, legitimacy, legitimacy_needed, cooldown, turn, last_used, budget, capital,
               tool_budget, tool_capital, ignore_costs, targeted, available, done, only_tool, only_column):
-    n_w, n_t, n_cols = codes.shape
-    n_c = n_cols - 1
+    n_w, n_t, n_c = passes.shape
+    n_cols = n_c + 1
     for w in range(n_w):
         t0, t1 = (0, n_t) if only_tool[w] < 0 else (only_tool[w], only_tool[w] + 1)
         first, last = (0, n_cols) if only_column[w] < 0 else (only_column[w], only_column[w] + 1)
         for t in range(t0, t1):
+            # Asked for one pair, the grid is that pair alone (W, 1, 1).
+            ti = t - t0
             # The reason shown is the most basic one that applies, so the checks run from it down.
             if done[w] or not available[t]:
                 for col in range(first, last):
-                    codes[w, t, col] = GAME_OVER if done[w] else UNAVAILABLE
+                    codes[w, ti, col - first] = GAME_OVER if done[w] else UNAVAILABLE
                 continue
             cost = LEGAL
             if not ignore_costs:
@@ -109,7 +111,7 @@ def _legality(codes, passes, has_test, legitimacy, legitimacy_needed, cooldown, 
                     code = PRECONDITION
                 else:
                     code = LEGAL
-                codes[w, t, col] = code
+                codes[w, ti, col - first] = code
 
 
 def reason(params: Params, s: State, world: int, tool: int, target: int, code: int) -> str:

@@ -117,8 +117,8 @@ def _land(country, player, leverage, tool_uses, last_used, seed, turn, slot, too
         if not requested[w]:
             continue
         t, tgt, kind, col = tool[w], max(target[w], 0), target_kind[tool[w]], column[w]
-        cc = min(max(col, 0), static.shape[2] - 1)
-        code = static[w, t, cc]
+        cc = min(max(col, 0), last_used.shape[2] - 1)
+        code = static[w]
         if code == LEGAL and turn[w] - last_used[w, t, cc] < cooldown[t]:
             code = COOLDOWN
         if code == LEGAL and player[w, BUDGET] < budget[t]:
