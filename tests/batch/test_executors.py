@@ -20,3 +20,17 @@ def test_one_two_workers_and_dask_agree(scenario: str, tmp_path: Path) -> None:
     assert one == _outputs(tmp_path / "two")
     assert one == _outputs(tmp_path / "dask")
     assert (tmp_path / "one" / "report.html").read_bytes() == (tmp_path / "two" / "report.html").read_bytes()
+
+
+def test_dask_local_workers_keep_freed_memory_like_a_plain_process() -> None:
+    """Dask's nannies hand freed memory back at once (MALLOC_TRIM_THRESHOLD_=64 KiB), which makes
+    every turn's temporaries page-fault again; `--dask local` starts its workers with glibc's own
+    thresholds instead."""
+    import os
+
+    from diplosim.batch.runner import open_executor
+
+    with open_executor(2, "local") as (executor, _, _):
+        trim = executor.submit(os.getenv, "MALLOC_TRIM_THRESHOLD_").result()
+        mmap = executor.submit(os.getenv, "MALLOC_MMAP_THRESHOLD_").result()
+    assert (int(mmap), int(trim)) == (1 << 25, 1 << 26)
