@@ -78,40 +78,46 @@ def precondition_passes(params: Params, s: State) -> np.ndarray:
 def _legality(codes, passes, has_test, legitimacy, legitimacy_needed, cooldown, turn, last_used, budget, capital,
               tool_budget, tool_capital, ignore_costs, targeted, available, done, only_tool, only_column):
     n_w, n_t, n_c = passes.shape
-    n_cols = n_c + 1
+    scratch = np.empty(n_c + 1, dtype=codes.dtype)
     for w in range(n_w):
-        t0, t1 = (0, n_t) if only_tool[w] < 0 else (only_tool[w], only_tool[w] + 1)
-        first, last = (0, n_cols) if only_column[w] < 0 else (only_column[w], only_column[w] + 1)
+        one = only_tool[w] >= 0  # asked for one pair: work out its tool's row, keep that pair's code
+        t0, t1 = (only_tool[w], only_tool[w] + 1) if one else (0, n_t)
         for t in range(t0, t1):
-            # Asked for one pair, the grid is that pair alone (W, 1, 1).
-            ti = t - t0
+            row = scratch if one else codes[w, t]
             # The reason shown is the most basic one that applies, so the checks run from it down.
             if done[w] or not available[t]:
-                for col in range(first, last):
-                    codes[w, ti, col - first] = GAME_OVER if done[w] else UNAVAILABLE
-                continue
-            cost = LEGAL
-            if not ignore_costs:
-                cost = NO_CAPITAL if capital[w] < tool_capital[t] else (
-                    NO_BUDGET if budget[w] < tool_budget[t] else LEGAL)
-            all_pass = True
-            if has_test[t] and last == n_cols:
-                for c in range(n_c):
-                    all_pass &= passes[w, t, c]
-            for col in range(first, last):
-                if targeted[t] == (col == n_c):
-                    code = WRONG_TARGET
-                elif cost != LEGAL:
+                row[:] = GAME_OVER if done[w] else UNAVAILABLE
+            else:
+                cost = LEGAL
+                if not ignore_costs:
+                    cost = NO_CAPITAL if capital[w] < tool_capital[t] else (
+                        NO_BUDGET if budget[w] < tool_budget[t] else LEGAL)
+                # Most tools need no per-target check: their row is the cost's code or legal throughout.
+                simple = cost != LEGAL or not (cooldown[t] > 0 or legitimacy_needed[t] > 0 or has_test[t])
+                if targeted[t]:  # aimed at a country: no "no target" column
+                    row[n_c] = WRONG_TARGET
+                    for col in range(n_c):
+                        if simple:
+                            code = cost
+                        elif cooldown[t] > 0 and turn[w] - last_used[w, t, col] < cooldown[t]:
+                            code = COOLDOWN
+                        elif legitimacy_needed[t] > 0 and legitimacy[w, col] < legitimacy_needed[t]:
+                            code = NO_LEGITIMACY
+                        elif has_test[t] and not passes[w, t, col]:
+                            code = PRECONDITION
+                        else:
+                            code = LEGAL
+                        row[col] = code
+                else:  # global or self: only the "no target" column
+                    row[:n_c] = WRONG_TARGET
                     code = cost
-                elif cooldown[t] > 0 and turn[w] - last_used[w, t, col] < cooldown[t]:
-                    code = COOLDOWN
-                elif col < n_c and legitimacy_needed[t] > 0 and legitimacy[w, col] < legitimacy_needed[t]:
-                    code = NO_LEGITIMACY
-                elif has_test[t] and not (passes[w, t, col] if col < n_c else all_pass):
-                    code = PRECONDITION
-                else:
-                    code = LEGAL
-                codes[w, ti, col - first] = code
+                    if not simple and cooldown[t] > 0 and turn[w] - last_used[w, t, n_c] < cooldown[t]:
+                        code = COOLDOWN
+                    elif not simple and has_test[t] and not passes[w, t].all():
+                        code = PRECONDITION
+                    row[n_c] = code
+            if one:
+                codes[w, 0, 0] = scratch[only_column[w]]
 
 
 def reason(params: Params, s: State, world: int, tool: int, target: int, code: int) -> str:
