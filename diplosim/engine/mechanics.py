@@ -315,8 +315,24 @@ def player_upkeep(params: Params, s: State, live: np.ndarray) -> None:
 
 def clip_state(params: Params, s: State) -> None:
     """Keep every quantity within its scale."""
-    np.clip(s.country, 0.0, 100.0, out=s.country)
-    np.clip(s.player, 0.0, _PLAYER_MAX, out=s.player)
+    _clip(s.country, s.player, _PLAYER_MAX)
+
+
+@jit
+def _within(x, low, high):
+    """np.clip's rule exactly (a bound replaces x only when x is past it, so -0.0 stays -0.0)."""
+    x = x if x >= low else low
+    return x if x <= high else high
+
+
+@jit
+def _clip(country, player, player_max):
+    for w in range(country.shape[0]):
+        for j in range(country.shape[1]):
+            for f in range(country.shape[2]):
+                country[w, j, f] = _within(country[w, j, f], F(0.0), F(100.0))
+        for f in range(player.shape[1]):
+            player[w, f] = _within(player[w, f], F(0.0), player_max[f])
 
 
 _PLAYER_MAX = np.array([L.PLAYER_MAX.get(name, 100.0) for name in L.PLAYER], dtype=np.float32)
