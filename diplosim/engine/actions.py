@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 
 from diplosim.engine import layout as L
+from diplosim.engine.compiled import jit
 from diplosim.engine.effects import EffectBlock
 from diplosim.engine.params import Params
 from diplosim.engine.state import State
@@ -74,7 +74,7 @@ def precondition_passes(params: Params, s: State) -> np.ndarray:
     return passes
 
 
-@numba.njit(cache=True, nogil=True)
+@jit
 def _legality(codes, passes, has_test, legitimacy, legitimacy_needed, cooldown, turn, last_used, budget, capital,
               tool_budget, tool_capital, ignore_costs, targeted, available, done, only_tool, only_column):
     n_w, n_t, n_c = passes.shape
@@ -157,7 +157,7 @@ def pay(params: Params, s: State, tool: np.ndarray, column: np.ndarray, active: 
                 tt.budget)
 
 
-@numba.njit(cache=True, nogil=True)
+@jit
 def pay_one(player, tool_uses, last_used, turn, t, column, capital, budget):
     """pay() for one world's order, callable from the compiled action phase."""
     player[CAPITAL] -= capital[t]
@@ -174,7 +174,7 @@ def schedule(params: Params, s: State, block: EffectBlock, row: np.ndarray, targ
         _schedule(s.pending_country, s.pending_player, s.turn, row, target, scale, mask, *block.entries)
 
 
-@numba.njit(cache=True, nogil=True)
+@jit
 def _schedule(pending_country, pending_player, turn, row, target, scale, mask, offsets, where, delay, country, field,
               fixed, scaled):
     horizon = pending_country.shape[1]

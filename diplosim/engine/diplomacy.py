@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 
 from diplosim.engine import layout as L
@@ -24,6 +23,7 @@ from diplosim.engine.actions import (
     schedule,
     target_column,
 )
+from diplosim.engine.compiled import jit
 from diplosim.engine.log import Causes, LogEntry
 from diplosim.engine.mechanics import sigmoid
 from diplosim.engine.params import Params
@@ -33,7 +33,6 @@ from diplosim.engine.sums import country_mean, theme_mean
 
 FACE_COST = 12.0  # face a fully public move costs a government
 F = np.float32
-jit = numba.njit(cache=True, nogil=True)
 CAPITAL, BUDGET, CREDIBILITY, INERTIA, FLUENCY = L.CAPITAL, L.BUDGET, L.CREDIBILITY, L.INERTIA, L.FLUENCY
 COMMERCE, PSECURITY, FACE, RELATIONS, RESISTANCE = L.COMMERCE, L.PSECURITY, L.FACE, L.RELATIONS, L.RESISTANCE
 CULTURAL_DISTANCE, EVIDENCE, LEGITIMACY, COALITION = L.CULTURAL_DISTANCE, L.EVIDENCE, L.LEGITIMACY, L.COALITION

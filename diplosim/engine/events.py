@@ -3,11 +3,11 @@ delayed effects that come due."""
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
 from diplosim.engine import rng
 from diplosim.engine.actions import schedule
+from diplosim.engine.compiled import jit
 from diplosim.engine.log import Causes, LogEntry
 from diplosim.engine.params import Params
 from diplosim.engine.state import State
@@ -76,7 +76,7 @@ def apply_pending(params: Params, s: State) -> None:
     _apply_pending(s.country, s.player, s.pending_country, s.pending_player, s.turn, s.done)
 
 
-@numba.njit(cache=True, nogil=True)
+@jit
 def _apply_pending(country, player, pending_country, pending_player, turn, done):
     for w in range(country.shape[0]):
         if done[w]:

@@ -10,17 +10,16 @@ numbers do not depend on the batch it sits in.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
 from diplosim.engine import layout as L
 from diplosim.engine import rng
+from diplosim.engine.compiled import jit
 from diplosim.engine.params import Params
 from diplosim.engine.state import State
 from diplosim.engine.sums import theme_mean
 
 F = np.float32
-jit = numba.njit(cache=True, nogil=True)
 
 FACE, RESISTANCE, RELATIONS, SECURITY, AID = L.FACE, L.RESISTANCE, L.RELATIONS, L.SECURITY, L.AID
 CAPACITY, CIVIL_SOCIETY, STABILITY, RIVAL_PULL = L.CAPACITY, L.CIVIL_SOCIETY, L.STABILITY, L.RIVAL_PULL
@@ -321,8 +320,8 @@ def clip_state(params: Params, s: State) -> None:
 @jit
 def _within(x, low, high):
     """np.clip's rule exactly (a bound replaces x only when x is past it, so -0.0 stays -0.0)."""
-    x = x if x >= low else low
-    return x if x <= high else high
+    x = x if x >= low else low  # noqa: FURB136 -- max() may pick the other zero
+    return x if x <= high else high  # noqa: FURB136
 
 
 @jit

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import numba
 import numpy as np
 
 from diplosim.engine import layout as L
 from diplosim.engine import rng
 from diplosim.engine.actions import LEGAL, Actions, legality
+from diplosim.engine.compiled import jit
 from diplosim.engine.params import Params
 from diplosim.engine.state import State
 from diplosim.engine.sums import theme_mean
@@ -46,7 +46,7 @@ def _pick_sequentially(params: Params, s: State, preference: np.ndarray | None =
     return acts
 
 
-@numba.njit(cache=True, nogil=True)
+@jit
 def _nth_allowed(allowed, draw):
     """Index of the allowed entry at quantile `draw` (0 when none is), and whether any is allowed."""
     count = 0
@@ -61,7 +61,7 @@ def _nth_allowed(allowed, draw):
     return 0, count > 0
 
 
-@numba.njit(cache=True, nogil=True)
+@jit
 def _pick(ok, capital, budget, tool_capital, tool_budget, once, draws, preference, random, min_preference, distinct,
           tool, target):
     n_w, n_t, n_cols = ok.shape

@@ -12,8 +12,9 @@ import statistics
 from collections.abc import Callable
 from enum import IntEnum
 
-import numba
 import numpy as np
+
+from diplosim.engine.compiled import jit
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -47,7 +48,7 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
-_mix_one = numba.njit(cache=True, nogil=True)(_mix)  # the same function on one uint64, compiled
+_mix_one = jit(_mix)  # the same function on one uint64, compiled
 
 
 def _turns(seeds: np.ndarray, turn: int | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -65,19 +66,19 @@ def uniform(seeds: np.ndarray, turn: int | np.ndarray, purpose: int, shape: tupl
     return out.reshape((seeds.shape[0],) + tuple(shape))
 
 
-@numba.njit(cache=True, nogil=True)
+@jit
 def _key(seed, turn, purpose, salt):
     """A world's key for one (turn, purpose, salt)."""
     return _mix_one(seed ^ _mix_one(turn * _GOLDEN + purpose * _M1 + salt * _M2))
 
 
-@numba.njit(cache=True, nogil=True)
+@jit
 def _unit(key, i):
     """Draw i of a key as a uniform float in [0, 1) (53 bits)."""
     return np.float64(_mix_one(key + np.uint64(i + 1) * _GOLDEN) >> np.uint64(11)) * _TO_UNIT
 
 
-@numba.njit(cache=True, nogil=True)
+@jit
 def _uniform(seeds, turns, purpose, salt, out):
     for w in range(seeds.shape[0]):
         key = _key(seeds[w], turns[w], purpose, salt)
@@ -85,13 +86,13 @@ def _uniform(seeds, turns, purpose, salt, out):
             out[w, i] = _unit(key, i)
 
 
-@numba.njit(cache=True, nogil=True)
+@jit
 def uniform_one(seed, turn, purpose, salt, i):
     """uniform(seeds, turn, purpose, shape, salt)[w, i] for one world, from compiled code."""
     return _unit(_key(seed, np.uint64(turn), np.uint64(purpose), np.uint64(salt)), i)
 
 
-@numba.njit(cache=True, nogil=True)
+@jit
 def _from_table(seeds, turns, purpose, salt, table, weyl, out):
     """32 random bits per draw -- the world's 64-bit key folded to 32 bits plus a Weyl step, then the
     lowbias32 hash -- whose top 12 bits pick one of the table's 4,096 quantiles."""

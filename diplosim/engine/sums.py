@@ -9,8 +9,9 @@ a short, strided axis.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
+
+from diplosim.engine.compiled import jit
 
 
 def theme_mean(a: np.ndarray) -> np.ndarray:
@@ -25,7 +26,7 @@ def theme_mean(a: np.ndarray) -> np.ndarray:
     return total / a.shape[-1]
 
 
-@numba.njit(cache=True, nogil=True)
+@jit
 def _theme_mean(a, out):
     n = np.float32(a.shape[2])
     for w in range(a.shape[0]):
