@@ -115,7 +115,8 @@ def run_batch(scenario: str | None, *, games: int, policies: list[str], seed: in
         out_dir = Path(out)
         check_out_dir(out_dir)
         plan = _plan(scenario, games, policies, seed, turns, ablate, list(sets), list(sweeps), chunk_size)
-        n_workers = workers or default_workers()
+        # A worker process takes a second or two to start: never start more than there are chunks.
+        n_workers = min(workers or default_workers(), len(plan.arms) * plan.chunks_per_arm)
         began = time.perf_counter()
         with open_executor(n_workers, dask) as (executor, slots, where):
             prepare_out_dir(out_dir, plan)
@@ -166,9 +167,12 @@ def _print_done(plan: Plan, summary: dict[str, Any], out: Path, computed: int, f
     from rich.table import Table
 
     console = Console(highlight=False, soft_wrap=True, markup=False)
-    resumed = f" ({found} chunks were already done)" if found else ""
-    console.print(f"{plan.title}: {plan.games} games per policy, seed {plan.seed}, {len(plan.arms)} arms; "
-                  f"{computed} chunks run on {where} in {elapsed:.1f} s (~{played / max(elapsed, 1e-9):,.0f} "
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}{'' if count == 1 else 's'}"
+
+    resumed = f" ({n(found, 'chunk')} already done)" if found else ""
+    console.print(f"{plan.title}: {plan.games} games per policy, seed {plan.seed}, {n(len(plan.arms), 'arm')}; "
+                  f"{n(computed, 'chunk')} run on {where} in {elapsed:.1f} s (~{played / max(elapsed, 1e-9):,.0f} "
                   f"games/s){resumed}")
     table = Table(box=None, pad_edge=False)
     for col in ("policy", "variant", "win rate (95% CI)", "mean score (95% CI)"):

@@ -34,3 +34,9 @@ def test_dask_local_workers_keep_freed_memory_like_a_plain_process() -> None:
         trim = executor.submit(os.getenv, "MALLOC_TRIM_THRESHOLD_").result()
         mmap = executor.submit(os.getenv, "MALLOC_MMAP_THRESHOLD_").result()
     assert (int(mmap), int(trim)) == (1 << 25, 1 << 26)
+
+
+def test_a_batch_never_starts_more_workers_than_it_has_chunks(scenario: str, tmp_path: Path, capsys) -> None:
+    """Starting a process costs more than a small batch: one chunk plays here, whatever --workers says."""
+    assert batch(scenario, tmp_path / "small", games=8, chunk_size=8, workers=2) == 0
+    assert "1 chunk run on 1 process" in capsys.readouterr().out
