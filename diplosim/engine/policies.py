@@ -67,13 +67,16 @@ def _pick(ok, capital, budget, tool_capital, tool_budget, once, draws, preferenc
     n_w, n_t, n_cols = ok.shape
     afford = np.empty(n_t, dtype=np.bool_)
     usable = np.empty(n_t, dtype=np.bool_)
+    anywhere = np.empty(n_t, dtype=np.bool_)  # whether each tool is allowed on some target, kept up to date
     for w in range(n_w):
+        for t in range(n_t):
+            anywhere[t] = ok[w, t].any()
         for k in range(tool.shape[1]):
             for t in range(n_t):
                 afford[t] = (tool_capital[t] <= capital[w]) & (tool_budget[t] <= budget[w])
             if random:
                 for t in range(n_t):
-                    usable[t] = afford[t] and ok[w, t].any()
+                    usable[t] = afford[t] and anywhere[t]
                 t, chosen = _nth_allowed(usable, draws[w, 2 * k])
                 col, _ = _nth_allowed(ok[w, t], draws[w, 2 * k + 1])
             else:
@@ -85,13 +88,14 @@ def _pick(ok, capital, budget, tool_capital, tool_budget, once, draws, preferenc
                 chosen = np.isfinite(best_score) and best_score > min_preference
                 t, col = best // n_cols, best % n_cols
             if not chosen:
-                continue
+                break  # nothing spent, so nothing later either
             tool[w, k] = t
             target[w, k] = col if col < n_cols - 1 else -1
             capital[w] -= tool_capital[t]
             budget[w] -= tool_budget[t]
             if distinct or once[t]:
                 ok[w, t, col] = False
+                anywhere[t] = ok[w, t].any()
 
 
 def passive(params: Params, s: State) -> Actions:
