@@ -76,7 +76,7 @@ class State:
 
     def copy(self) -> State:
         """A deep copy (steps never alias their input)."""
-        return State(**{f.name: getattr(self, f.name).copy() for f in dataclasses.fields(self)})
+        return State(**{f.name: getattr(self, f.name).copy(order="K") for f in dataclasses.fields(self)})
 
     def world(self, k: int) -> State:
         """World k alone, as a state with W = 1."""
@@ -102,6 +102,12 @@ class State:
                    for f in dataclasses.fields(self))
 
 
+def _turn_major(buffer: np.ndarray) -> np.ndarray:
+    """A (D, W, ...) ring buffer seen as (W, D, ...): each turn's slot lies in one block, so the
+    worlds' due effects are read, and this turn's effects written, in memory order."""
+    return buffer.swapaxes(0, 1)
+
+
 def initial_state(params: Params, seeds: np.ndarray | list[int] | int) -> State:
     """The state at the start of the game for each seed (one world per seed)."""
     seeds = np.atleast_1d(np.asarray(seeds, dtype=np.uint64))
@@ -124,8 +130,8 @@ def initial_state(params: Params, seeds: np.ndarray | list[int] | int) -> State:
         leverage=zeros((w, c)), pressure=zeros((w, c)), econ_pressure=zeros((w, c)),
         face_lost=zeros((w, c)), pressure_received=zeros((w, c)),
         decision=np.full((w, c), layout.STALL, dtype=np.int64), abuse=abuse,
-        pending_country=zeros((w, params.horizon) + params.initial_country.shape),
-        pending_player=zeros((w, params.horizon, params.initial_player.shape[0])),
+        pending_country=_turn_major(zeros((params.horizon, w) + params.initial_country.shape)),
+        pending_player=_turn_major(zeros((params.horizon, w, params.initial_player.shape[0]))),
         last_used=np.full((w, t, c + 1), -1000, dtype=np.int64),
         fired=np.zeros((w, e), dtype=bool), awaiting=np.zeros((w, e), dtype=bool),
         objective_met=np.zeros((w, o), dtype=bool), objective_failed=np.zeros((w, o), dtype=bool),
