@@ -132,7 +132,7 @@ def initial_state(params: Params, seeds: np.ndarray | list[int] | int) -> State:
         decision=np.full((w, c), layout.STALL, dtype=np.int64), abuse=abuse,
         pending_country=_turn_major(zeros((params.horizon, w) + params.initial_country.shape)),
         pending_player=_turn_major(zeros((params.horizon, w, params.initial_player.shape[0]))),
-        last_used=np.full((w, t, c + 1), -1000, dtype=np.int64),
+        last_used=np.full((w, t, c + 1), -1000, dtype=np.int16),  # turns are few; the array is large
         fired=np.zeros((w, e), dtype=bool), awaiting=np.zeros((w, e), dtype=bool),
         objective_met=np.zeros((w, o), dtype=bool), objective_failed=np.zeros((w, o), dtype=bool),
         tool_uses=np.zeros((w, t), dtype=np.int64), tool_successes=np.zeros((w, t), dtype=np.int64),
