@@ -181,9 +181,11 @@ def _schedule(pending_country, pending_player, turn, row, target, scale, mask, o
     for w in range(pending_country.shape[0]):
         if not mask[w]:
             continue
-        r, sc, tgt = row[w], scale[w], max(target[w], 0)
+        r, sc, tgt, now = row[w], scale[w], max(target[w], 0), turn[w] % horizon
         for e in range(offsets[r], offsets[r + 1]):
-            slot = (turn[w] + delay[e]) % horizon
+            slot = now + delay[e]  # delays are shorter than the buffer: one wrap at most
+            if slot >= horizon:
+                slot -= horizon
             value = fixed[e] + scaled[e] * sc
             if where[e] == 0:
                 pending_country[w, slot, tgt, field[e]] += value
