@@ -1,17 +1,20 @@
 """Batch speed: games/s of `diplosim batch` on one process, 2 local workers and a Dask LocalCluster(2).
 
-    python benchmarks/batch_speed.py [--games 8192] [--policy random] [--chunk-size 1024] [--scenario ID]
+    python benchmarks/batch_speed.py [--games 8192] [--policy random] [--chunk-size 1024] [--repeats 3] [--scenario ID]
 
 Runs the same batch (reference scenario, its 30 turns, random policy by default) through each
-executor into a fresh folder, times it end to end (start-up, chunks, games.csv, summary and report
-included) and prints games/s with the ratios the batch issue asks for (2 workers >= 1.5x one
-process; Dask within 20% of local processes). Each result is checked to be identical.
+executor into a fresh folder, round after round (each round starting with another executor, as the
+machine's speed drifts), times it end to end (start-up, chunks, games.csv, summary and report
+included) and prints the median games/s with the ratios the batch issue asks for (2 workers >= 1.5x
+one process; Dask within 20% of local processes), each the median of the rounds' ratios. Each
+result is checked to be identical.
 """
 
 from __future__ import annotations
 
 import argparse
 import filecmp
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -36,23 +39,32 @@ def main() -> None:
     parser.add_argument("--games", type=int, default=8192)
     parser.add_argument("--policy", default="random")
     parser.add_argument("--chunk-size", type=int, default=1024)
+    parser.add_argument("--repeats", type=int, default=3, help="rounds; each runs the three executors, in turn")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        runs = [("1 process", 1, None), ("2 local workers", 2, None), ("Dask LocalCluster(2)", 2, "local")]
-        seconds = {}
-        for name, workers, dask in runs:
-            seconds[name] = timed(root / name.replace(" ", "_"), args, workers, dask)
-        base = root / "1_process" / "games.csv"
-        same = all(filecmp.cmp(base, root / n.replace(" ", "_") / "games.csv", shallow=False) for n, _, _ in runs)
+    runs = [("1 process", 1, None), ("2 local workers", 2, None), ("Dask LocalCluster(2)", 2, "local")]
+    rates: dict[str, list[float]] = {name: [] for name, _, _ in runs}
+    same = True
+    for round_ in range(args.repeats):
+        # The machine's speed drifts: each round starts with a different executor.
+        order = runs[round_ % 3:] + runs[:round_ % 3]
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            for name, workers, dask in order:
+                rates[name].append(args.games / timed(root / name.replace(" ", "_"), args, workers, dask))
+            base = root / "1_process" / "games.csv"
+            same &= all(filecmp.cmp(base, root / n.replace(" ", "_") / "games.csv", shallow=False)
+                        for n, _, _ in runs)
+    two = [t / o for t, o in zip(rates["2 local workers"], rates["1 process"])]
+    dask = [d / t for d, t in zip(rates["Dask LocalCluster(2)"], rates["2 local workers"])]
     print(f"\nscenario {args.scenario or 'meridian (reference)'}, policy {args.policy}, {args.games:,} games, "
-          f"chunks of {args.chunk_size}; wall time includes start-up and writing the results")
-    rate = {n: args.games / s for n, s in seconds.items()}
-    for n, secs in seconds.items():
-        print(f"  {n:22s} {secs:7.1f} s  {rate[n]:8,.0f} games/s")
-    print(f"  2 workers / 1 process:       {rate['2 local workers'] / rate['1 process']:.2f}x (target >= 1.5x)")
-    print(f"  Dask(2) / 2 local workers:   {rate['Dask LocalCluster(2)'] / rate['2 local workers']:.2f}x "
-          "(target >= 0.8x)")
+          f"chunks of {args.chunk_size}, {args.repeats} rounds; wall time includes start-up and writing the results")
+    for name, values in rates.items():
+        print(f"  {name:22s} {statistics.median(values):8,.0f} games/s (median; rounds: "
+              + ", ".join(f"{v:,.0f}" for v in values) + ")")
+    print(f"  2 workers / 1 process:       {statistics.median(two):.2f}x median of rounds "
+          f"({', '.join(f'{x:.2f}' for x in two)}; target >= 1.5x)")
+    print(f"  Dask(2) / 2 local workers:   {statistics.median(dask):.2f}x median of rounds "
+          f"({', '.join(f'{x:.2f}' for x in dask)}; target >= 0.8x)")
     print(f"  identical games.csv across executors: {same}")
 
 
