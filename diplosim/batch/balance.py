@@ -144,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
               (f"{args.games} games per policy"
                + (f" ({args.greedy_games} for greedy)" if args.greedy_games else "")
                + f", {args.ablation_games} per forbidden tool, base seed {args.seed}, "
-              f"{how}; took {minutes:.0f} min on {platform.machine()} with {os.cpu_count()} cores, "
+              f"{how}; took {minutes:.0f} min on {platform.machine()} with {os.cpu_count()} cores"
+              + (" (reusing games already in its cache)" if cache is not None else "") + ", "
               f"{time.strftime('%Y-%m-%d')}. Intervals are 95%: Wilson for win rates, t for means and for the "
               "paired differences of claims and ablations (every policy plays the same seeds)."), "",
               f"**Every scenario meets every target: {'yes' if all_ok else 'no'}**", ""]
