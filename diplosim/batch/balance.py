@@ -100,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     """Generate the balance report; exit 0 when every scenario meets every target."""
     from diplosim.batch.runner import open_executor
     from diplosim.scenario.loader import load_scenario, resolve_ref, scenarios_dir
+    from diplosim.scenario.yamlsafe import ScenarioError
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scenarios", nargs="*", help="default: every file in scenarios/")
@@ -119,12 +120,15 @@ def main(argv: list[str] | None = None) -> int:
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
     refs = args.scenarios or [str(p) for p in sorted(scenarios_dir().glob("*.yaml"))]
+    try:  # every file is checked before minutes of play are spent on the first
+        scenarios = [(str(resolve_ref(ref).resolve()), load_scenario(ref)) for ref in refs]
+    except ScenarioError as exc:
+        print("\n".join(p.format() for p in exc.problems), file=sys.stderr)
+        return 2
     started = time.time()
     sections, all_ok = [], True
     with open_executor(args.workers, None) as (executor, _, how):
-        for ref in refs:
-            path = str(resolve_ref(ref).resolve())
-            loaded = load_scenario(path)
+        for path, loaded in scenarios:
             print(f"{loaded.scenario.id}: playing ...", file=sys.stderr, flush=True)
             text, ok = scenario_section(path, loaded, args.games, args.ablation_games, args.seed, executor,
                                         args.dominant_threshold, args.useless_threshold, args.greedy_games,

@@ -32,3 +32,13 @@ def test_balance_report_and_its_cache(scenario: str, tmp_path: Path) -> None:
     assert [p.stat().st_mtime_ns for p in kept[1:]] == stamps[1:]
     balance.main([a for a in args if a not in ("--cache", str(cache))] + ["--out", str(fresh)])
     assert _without_timing(fresh.read_text(encoding="utf-8")) == _without_timing(text)
+
+
+def test_a_bad_scenario_is_one_sentence_before_any_game(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: 1\nid: bad\nturns: many\n", encoding="utf-8")
+    out = tmp_path / "balance.md"
+    assert balance.main([str(bad), "--out", str(out), "--workers", "1"]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:3:" in err and "turns" in err and "Traceback" not in err
+    assert not out.exists()
