@@ -37,12 +37,16 @@ def shaped_value(params: Params, s: State, inplace: bool = False) -> np.ndarray:
         s = s.copy()
     s.country[:, :, L.RIGHTS0:] = halfway
     for o, (obj, prog) in enumerate(zip(params.objectives, params.objective_progress)):
-        open_ = ~s.objective_met[:, o] & ~s.objective_failed[:, o]
+        met = s.objective_met[:, o]
+        open_ = ~met & ~s.objective_failed[:, o]
         p = np.broadcast_to(prog(s), (s.worlds, params.n_countries)).min(axis=1)
         if obj.kind == "avoid":
             p = np.where(p >= 1.0, 0.0, 1.0)
         weight = 0.9 if obj.kind == "reach" else 0.5
-        total = total + open_ * obj.points * weight * p * (3.0 if obj.required else 1.0)
+        credit = obj.points * weight * (3.0 if obj.required else 1.0)
+        # A met objective keeps the credit of full progress (its points are already in the score):
+        # otherwise meeting a required one would look like a loss, and the bot would stop short of it.
+        total = total + open_ * credit * p + met * max(0.0, credit - obj.points)
     return total
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from diplosim.engine import build_params, initial_state, step
@@ -57,3 +59,20 @@ def test_each_awaiting_event_gets_the_answer_that_looks_best():
         best = np.where(values.max(axis=1) > values[:, default], values.argmax(axis=1), -1)
         assert np.array_equal(choice[1:, e], best[1:]), e
     assert (choice[1:] >= 0).any()  # some answers beat the default
+
+
+
+def test_meeting_an_objective_is_never_worth_less_than_nearly_meeting_it():
+    params = build_params(load_scenario("council_vote"))
+    # every objective at full progress but not yet met: the most an open objective can be worth
+    nearly_params = replace(params, objective_progress=tuple(
+        (lambda s: np.ones((s.worlds, 1))) for _ in params.objectives))
+    s = initial_state(params, np.arange(2, dtype=np.uint64))
+    assert any(o.required and o.kind == "reach" for o in params.objectives)
+    for o, obj in enumerate(params.objectives):
+        if obj.kind != "reach":
+            continue
+        nearly = shaped_value(nearly_params, s)
+        met = s.copy()
+        met.objective_met[:, o] = True
+        assert (shaped_value(nearly_params, met) >= nearly).all(), obj.id
