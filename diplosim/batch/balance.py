@@ -121,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         cache.mkdir(parents=True, exist_ok=True)
     refs = args.scenarios or [str(p) for p in sorted(scenarios_dir().glob("*.yaml"))]
     try:  # every file is checked before minutes of play are spent on the first
-        scenarios = [(str(resolve_ref(ref).resolve()), load_scenario(ref)) for ref in refs]
+        paths = [str(resolve_ref(ref).resolve()) for ref in refs]
+        scenarios = [(path, load_scenario(path)) for path in paths]
     except ScenarioError as exc:
         print("\n".join(p.format() for p in exc.problems), file=sys.stderr)
         return 2
