@@ -140,13 +140,48 @@ def _abuse_progress(cond: Condition, countries: list[str], threshold: float) -> 
     return progress
 
 
-def describe(cond: Condition) -> str:
-    """A short human reading of a condition, for reasons shown to the player."""
-    if cond.field is not None:
-        value = int(cond.value) if float(cond.value).is_integer() else cond.value
-        return f"{cond.field} {cond.op} {value}"
+# How a reason shown to the player names each field ("needs the target's aid dependence of 10 or
+# more", never "needs target.aid >= 10").
+_FIELD_WORDS = {
+    "security": "security cooperation", "aid": "aid dependence", "capacity": "institutional capacity",
+    "civil_society": "civil society", "cultural_distance": "cultural distance", "rival_pull": "rival patron's pull",
+    "coalition": "coalition backing", "uncertainty": "estimate uncertainty", "estimate": "estimated rights",
+    "capital": "political capital", "commerce": "commerce satisfaction", "fluency": "cultural fluency",
+    "treaty": "treaty progress", "resolutions": "resolutions passed",
+}
+_PLAYER_WORDS = {"security": "security satisfaction"}
+_COMPARE = {">=": "{} or more", ">": "above {}", "<=": "{} or less", "<": "below {}", "==": "exactly {}",
+            "!=": "other than {}"}
+
+
+def describe(cond: Condition, names: dict[str, str] | None = None) -> str:
+    """A short human reading of a condition, for reasons shown to the player ("your credibility
+    below 85"); `names` maps country ids to their display names."""
     if cond.all is not None:
-        return " and ".join(describe(c) for c in cond.all)
+        return " and ".join(describe(c, names) for c in cond.all)
     if cond.any is not None:
-        return "(" + " or ".join(describe(c) for c in cond.any) + ")"
-    return f"not ({describe(cond.not_)})"
+        return "(" + " or ".join(describe(c, names) for c in cond.any) + ")"
+    if cond.field is None:
+        return f"not ({describe(cond.not_, names)})"
+    value = int(cond.value) if float(cond.value).is_integer() else cond.value
+    parts = cond.field.split(".")
+    subject, name, theme = parts[0], (parts[1] if len(parts) > 1 else ""), (parts[2] if len(parts) > 2 else None)
+    if subject == "turn":
+        return _COMPARE[cond.op].format(f"turn {value}").replace("turn " + str(value) + " or more",
+                                                                f"turn {value} or later")
+    if name == "abuse":
+        wants = (cond.op in ("==", ">=") and value >= 1) or (cond.op in ("!=", "<") and value < 1) or cond.op == ">"
+        if subject == "max":  # is anyone abusing?
+            return f"{'some' if wants else 'no'} government to be committing gross abuses"
+        if subject == "min":  # is everyone?
+            return "every government to be committing gross abuses" if wants else \
+                "some government not to be committing gross abuses"
+        who = "the target" if subject == "target" else (names or {}).get(subject, subject)
+        return f"{who} {'' if wants else 'not '}to be committing gross abuses"
+    what = (_PLAYER_WORDS.get(name) if subject == "player" else None) or _FIELD_WORDS.get(name, name.replace("_", " "))
+    if theme is not None:
+        what = f"{what} ({theme.replace('_', ' ')})"
+    who = {"target": "the target's ", "player": "your ", "mean": "average ", "min": "lowest ", "max": "highest "}.get(
+        subject, f"{(names or {}).get(subject, subject)}'s ")
+    compare = _COMPARE[cond.op].format(value)
+    return f"{who}{what} {'of ' if cond.op in ('>=', '<=') else ''}{compare}"

@@ -80,7 +80,9 @@ def outcome(params: Params, s: State, world: int = 0) -> Outcome:
     texts = {o.id: o.text for o in params.objectives}
     req_failed = [texts[i] for i in failed if next(o for o in params.objectives if o.id == i).required]
     if won(params, s.world(world))[0]:
-        reason = "every required objective was met" + (f": {'; '.join(texts[i] for i in met)}" if met else "")
+        reason = "every required objective was met" + (
+            f"; objectives met: {'; '.join(texts[i].rstrip('.') for i in met)}" if met else "")
         return Outcome("won", sc, met, failed, reason)
-    reason = "required objective failed: " + "; ".join(req_failed) if req_failed else "required objectives unmet"
+    reason = ("required objective failed: " + "; ".join(t.rstrip(".") for t in req_failed)) if req_failed \
+        else "required objectives unmet"
     return Outcome("lost", sc, met, failed, reason)

@@ -137,7 +137,8 @@ def _stack_or_empty(blocks: list[EffectBlock], themes: list[str], countries: lis
     return EffectBlock(*(np.zeros((0,) + getattr(empty, f).shape) for f in EffectBlock.__dataclass_fields__))
 
 
-def _tool_table(tools: tuple[Tool, ...], themes: list[str], countries: list[str], horizon: int) -> ToolTable:
+def _tool_table(tools: tuple[Tool, ...], themes: list[str], countries: list[str], horizon: int,
+                names: dict[str, str] | None = None) -> ToolTable:
     def knob(name: str) -> np.ndarray:
         return np.array([float(getattr(t, name)) for t in tools])
 
@@ -160,7 +161,7 @@ def _tool_table(tools: tuple[Tool, ...], themes: list[str], countries: list[str]
         legitimacy_needed=knob("legitimacy_needed"), inertia_sensitivity=knob("inertia_sensitivity"),
         commerce_cost=knob("commerce_cost"), security_cost=knob("security_cost"), cooldown=knob("cooldown"),
         intervention=np.array([t.category == "intervention" for t in tools]),
-        preconditions=tuple(tuple((compile_condition(c, themes, countries), describe(c)) for c in t.preconditions)
+        preconditions=tuple(tuple((compile_condition(c, themes, countries), describe(c, names)) for c in t.preconditions)
                             for t in tools),
         effects=stacked,
         risk_tool=np.array([i for i, _ in risks], dtype=np.int64),
@@ -248,7 +249,7 @@ def _build_params(loaded: LoadedScenario) -> Params:
         ally=np.array([c.ally for c in sc.countries]), initial_abuse=np.array([c.abuse for c in sc.countries]), trade_between=trade[1:, 1:].copy(),
         capital_per_turn=p.capital_per_turn, income=p.income,
         commerce_weight=p.commerce_weight, security_weight=p.security_weight,
-        tools=_tool_table(tuple(loaded.tools), themes, countries, horizon),
+        tools=_tool_table(tuple(loaded.tools), themes, countries, horizon, {c.id: c.name for c in sc.countries}),
         events=_event_table(tuple(sc.events), themes, countries, horizon),
         objectives=tuple(sc.objectives), objective_tests=objective_tests, objective_progress=objective_progress, objective_deadline=deadline,
         score_readers=score_readers, available=np.ones(len(loaded.tools), dtype=bool),

@@ -24,6 +24,11 @@ def series(session, subject: int | None, name: str) -> list[float]:
     return [float(h.field(name)[0, subject]) for h in hist]
 
 
+def gridlines(plot: pygame.Rect, lo: float, hi: float) -> list[tuple[float, str]]:
+    """(y, label) of the bottom, middle and top lines of a chart whose axis runs from lo to hi."""
+    return [(plot.bottom - share * plot.height, f"{lo + (hi - lo) * share:.0f}") for share in (0.0, 0.5, 1.0)]
+
+
 class ChartsScreen:
     name = "charts"
 
@@ -90,10 +95,9 @@ class ChartsScreen:
             for label, _, colour in reversed(lines):
                 lx = f.draw(surf, label, (lx, ly), 10, colour, align="right") - f.width(label, 10) - f.px(8)
         pygame.draw.rect(surf, (40, 46, 60), plot)
-        for v in (0, 50, 100):
-            yy = plot.bottom - (v - lo) / (hi - lo) * plot.height
+        for yy, label in gridlines(plot, lo, hi):
             pygame.draw.line(surf, (58, 66, 84), (plot.x, yy), (plot.right, yy))
-            f.draw(surf, f"{lo + (hi - lo) * v / 100:.0f}", (plot.x - f.px(4), yy - f.px(6)), 9, T.FAINT, align="right")
+            f.draw(surf, label, (plot.x - f.px(4), yy - f.px(6)), 9, T.FAINT, align="right")
         n = max(1, turns)
         for t in marks:
             x = plot.x + (t - 1) / n * plot.width

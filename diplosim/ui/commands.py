@@ -23,7 +23,8 @@ class Commands:
         turn = s.game.turn
         entries = s.end_turn()
         moves = [e for e in entries if e.kind == "decision"]
-        note = f"Turn {turn} played: {len(entries)} log lines, {len(moves)} government decisions"
+        note = (f"Turn {turn} played: {len(entries)} log line{'s' * (len(entries) != 1)}, "
+                f"{len(moves)} government decision{'s' * (len(moves) != 1)}")
         if unanswered:
             note += f"; {len(unanswered)} unanswered event(s) took the default"
         self.toast(note)

@@ -174,6 +174,14 @@ KIND_COLOUR = {"action": (120, 170, 240), "event": T.WARN, "choice": T.WARN, "de
                "change": T.DIM, "objective": T.GOOD, "warning": T.BAD}
 
 
+def _first_lines(lines: list[str], n: int) -> list[str]:
+    """The first n wrapped lines, the last ending in an ellipsis when text was cut (the tooltip
+    shows it all)."""
+    if len(lines) <= n:
+        return lines
+    return lines[:n - 1] + [lines[n - 1].rstrip(" ,;:.") + "…"]
+
+
 class LogView:
     """The event log, newest turn first, grouped by turn; each line with its cause."""
 
@@ -188,8 +196,10 @@ class LogView:
         surf = self._rows.get(key)
         if surf is None:
             f = self.fonts
-            lines = f.wrap(entry.text, width - f.px(14), 12)[:2]
-            cause = f.wrap("because " + entry.cause, width - f.px(22), 11)[:2] if entry.cause else []
+            lines = _first_lines(f.wrap(entry.text, width - f.px(14), 12), 2)
+            # A choice's "cause" is what the chosen answer does, not a reason: no "because".
+            said = entry.cause if entry.kind == "choice" else f"because {entry.cause}"
+            cause = _first_lines(f.wrap(said, width - f.px(22), 11), 2) if entry.cause else []
             h = len(lines) * f.line_height(12) + len(cause) * f.line_height(11) + f.px(4)
             surf = pygame.Surface((width, h))
             surf.fill(T.PANEL)

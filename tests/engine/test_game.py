@@ -162,3 +162,14 @@ def test_a_change_is_never_blamed_on_a_decision_that_pushed_the_other_way(meridi
     assert not [e.line() for e in worsened if "chose to reform" in e.cause]
     assert any("chose to reform" in e.cause for e in improved)
     assert any("chose to harden" in e.cause for e in worsened)
+
+
+def test_a_precondition_is_refused_in_words_not_as_a_field_path():
+    from diplosim.engine import build_params
+    from diplosim.scenario.loader import load_scenario
+
+    g = Game(build_params(load_scenario("meridian")), 1)
+    aid = g.check("aid_conditions", "varenna")  # Varenna takes no aid from you
+    capacity = g.check("capacity_building", "varenna")  # and its institutions are strong (60)
+    assert aid == "needs the target's aid dependence of 10 or more"
+    assert capacity == "needs the target's institutional capacity below 55"

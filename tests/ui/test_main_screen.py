@@ -123,3 +123,11 @@ def test_layers_help_charts_scale(app):
     key(app, pygame.K_EQUALS, unicode="+")
     assert app.fonts.scale > 1.0
     app.frame()
+
+
+def test_chart_gridlines_are_labelled_with_the_values_they_sit_at():
+    from diplosim.ui.charts import gridlines
+
+    plot = pygame.Rect(0, 0, 100, 200)  # bottom 200, top 0
+    # a budget axis from 0 to 185: the top line says 185, the middle 92 (it used to put 185 mid-way)
+    assert gridlines(plot, 0.0, 185.0) == [(200.0, "0"), (100.0, "92"), (0.0, "185")]
