@@ -279,7 +279,10 @@ def _log_action(params, s, tool, target, requested, active, codes, stalled, succ
         else:
             verdict = "landed" if success[w] else "was rebuffed"
             text = f"{name}{where}: {verdict}"
-            cause = tt.tools[t].description.split(".")[0].lower()
+            # Read after "because": why it landed or not, never the tool's description again.
+            cause = ("the government went along with it" if success[w] else
+                     "the government said no; good relations, cultural fluency and leverage make a yes likelier, "
+                     "lost face makes it rarer")
         log.append(LogEntry(int(w), turn, "action", text, cause, c if tt.target_kind[t] <= 1 else -1))
         if face_cost[w] >= 1 and causes is not None:
             causes.add(int(w), c, f"your '{name}' cost their government {face_cost[w]:.0f} face")

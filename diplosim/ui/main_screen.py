@@ -121,6 +121,8 @@ class MainScreen:
             s.preview(tid, self.target)
 
     def select(self, c: int | None) -> None:
+        if c != self.selected:
+            self._last_click = (0.0, None)  # two clicks on a tool with a new country between are not a double-click
         self.selected = c
         self.app.dirty = True
         self.warm()

@@ -3,6 +3,8 @@ scenario's validation problems after F5. An open overlay takes the keyboard and 
 
 from __future__ import annotations
 
+import time
+
 import pygame
 
 from diplosim.ui import theme as T
@@ -93,6 +95,9 @@ class MessageOverlay(Overlay):
                        inner.width, f.px(34)), 12, T.DIM)
 
 
+CLICK_GRACE = 0.5  # seconds after a dialog opens in which clicks are ignored
+
+
 class EventModal(Overlay):
     """One waiting event: its text and its choices with their known consequences."""
 
@@ -101,6 +106,7 @@ class EventModal(Overlay):
         self.event_id = event_id
         self.buttons: list[Button] = []
         self.layout_for = None
+        self.opened = time.monotonic()
 
     def _choose(self, choice_id: str) -> None:
         session = self.app.session
@@ -158,6 +164,9 @@ class EventModal(Overlay):
                 if k < len(ev.choices):
                     self._choose(ev.choices[k].id)
         elif event.type == pygame.MOUSEBUTTONDOWN:
+            # A click meant for the map as the turn ended must not answer a dialog unread.
+            if time.monotonic() - self.opened < CLICK_GRACE:
+                return True
             for b in self.buttons:
                 if b.handle(event):
                     break

@@ -99,6 +99,9 @@ def test_event_dialog_answer(app):
     modal = app.overlays[-1]
     assert isinstance(modal, EventModal)
     ev = s.event(modal.event_id)
+    click(app, modal.buttons[1].rect.center)  # at once: a stray click, ignored
+    assert ev.id not in s.game.current.choices
+    modal.opened -= 1.0  # a second later: read, and meant
     click(app, modal.buttons[1].rect.center)
     assert s.game.current.choices[ev.id] == ev.choices[1].id
     assert not any(isinstance(o, EventModal) and o.event_id == ev.id for o in app.overlays)
