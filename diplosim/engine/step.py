@@ -18,11 +18,18 @@ from diplosim.engine.objectives import required_failed, update_objectives
 from diplosim.engine.params import Params
 from diplosim.engine.state import State, initial_state
 
+# What each decision says, and why: the first reason when the government is under the player's
+# pressure, the second when it is not (a crackdown or an overture to the rival can come from
+# within; the log must not blame the player for it).
 _DECISION_TEXT = {
-    L.REFORM: ("{c} announced reforms", "pressure and leverage outweighed the cost of conceding"),
-    L.HARDEN: ("{c} hardened its stance and cracked down", "its government lost face"),
-    L.RETALIATE: ("{c} retaliated against your trade", "its government resents your pressure and poor relations"),
-    L.TURN_TO_RIVAL: ("{c} turned to the rival patron", "pressure pushed it toward the rival's offers"),
+    L.REFORM: ("{c} announced reforms", "pressure and leverage outweighed the cost of conceding",
+               "its own reformers won the argument (no pressure from you weighed on it)"),
+    L.HARDEN: ("{c} hardened its stance and cracked down", "its government will not be seen to yield to pressure",
+               "its own stance and fears, not your pressure (governments like it crack down from time to time)"),
+    L.RETALIATE: ("{c} retaliated against your trade", "its government resents your pressure",
+                  "its government resents poor relations with you"),
+    L.TURN_TO_RIVAL: ("{c} turned to the rival patron", "pressure pushed it toward the rival's offers",
+                      "the rival patron's offers looked better than its ties with you"),
 }
 
 
@@ -89,9 +96,10 @@ def _log_turn(params, s, live, played, decision, before_rights, before_face, los
             name = params.country_names[c]
             d = int(decision[w, c])
             if d in _DECISION_TEXT:
-                text, why = _DECISION_TEXT[d]
+                text, pressed, unpressed = _DECISION_TEXT[d]
                 extra = causes.of(int(w), c)
-                cause = why + ("; " + "; ".join(extra) if extra and d == L.HARDEN else "")
+                cause = (pressed if s.pressure[w, c] >= 1.0 or extra else unpressed) + (
+                    "; " + "; ".join(extra) if extra and d == L.HARDEN else "")
                 entries.append(LogEntry(int(w), turn, "decision", text.format(c=name), cause, c))
                 causes.add(int(w), c, f"its government chose to {L.DECISIONS[d].replace('_', ' ')}",
                            sign={L.REFORM: 1, L.HARDEN: -1}.get(d, 0))
