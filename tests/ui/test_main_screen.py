@@ -47,9 +47,9 @@ def test_illegal_action_shows_reason(app):
     close_events(app)
     click(app, country_point(app, 0))
     main = app.screens["main"]
-    why = s.checks(s.params.country_ids[0])["military_intervention"]
-    assert why  # needs legitimacy (or capital) at the start
-    click(app, tool_row_point(app, "military_intervention"))
+    why = s.checks(s.params.country_ids[0])["legal_referral"]
+    assert why  # needs legitimacy at the start
+    click(app, tool_row_point(app, "legal_referral"))
     key(app, pygame.K_q)
     assert s.game.current.orders == []
     assert any(why in t[0] for t in app.toasts)
