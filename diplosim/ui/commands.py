@@ -40,7 +40,7 @@ class Commands:
         s = self.session
         if s is None or s.game.over or self.replaying is not None or self.screen is not self.screens.get("main"):
             return
-        if any(isinstance(o, EventModal) for o in self.overlays):
+        if any(isinstance(o, EventModal) and not o.closed for o in self.overlays):  # one just answered is closed
             return
         pending = s.pending_events()
         if pending:

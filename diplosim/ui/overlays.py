@@ -151,13 +151,19 @@ class EventModal(Overlay):
                 y += lh12
             y += f.px(10)
         label = next((c.label for c in ev.choices if c.id == default), "")
-        f.draw(surf, f"Esc: decide later. If you do not answer before the turn ends: “{label}”.",
+        f.draw(surf, f"Esc: decide later. Enter, or no answer when the turn ends: “{label}”.",
                (x, rect.bottom - f.px(26)), 11, T.FAINT, width=text_w)
 
     def handle(self, event) -> bool:
         if event.type == pygame.KEYDOWN:
             if event.key == pygame.K_ESCAPE:
                 self.close()
+            elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+                ev = self.app.session.event(self.event_id)
+                if ev.choices:  # the default, as the dialog says; the next Enter ends the turn
+                    self._choose(ev.default or ev.choices[0].id)
+                else:
+                    self.close()
             elif pygame.K_1 <= event.key <= pygame.K_9:
                 k = event.key - pygame.K_1
                 ev = self.app.session.event(self.event_id)

@@ -134,3 +134,42 @@ def test_chart_gridlines_are_labelled_with_the_values_they_sit_at():
     plot = pygame.Rect(0, 0, 100, 200)  # bottom 200, top 0
     # a budget axis from 0 to 185: the top line says 185, the middle 92 (it used to put 185 mid-way)
     assert gridlines(plot, 0.0, 185.0) == [(200.0, "0"), (100.0, "92"), (0.0, "185")]
+
+
+def test_two_events_come_one_after_the_other_and_enter_takes_the_default(tmp_path):
+    from pathlib import Path
+
+    from diplosim.engine import Game, build_params
+    from diplosim.scenario.loader import load_scenario
+    from diplosim.ui.app import App
+    from diplosim.ui.session import Session
+
+    text = Path(__file__).parents[1].joinpath("engine", "mini.yaml").read_text()
+    second = """  - id: strike
+    title: Strike
+    country: proudland
+    turn: 3
+    choices:
+      - {id: mediate, label: Mediate, effects: [{field: player.budget, add: -5}]}
+      - {id: ignore, label: Ignore, effects: []}
+    default: ignore
+objectives:"""
+    path = tmp_path / "two.yaml"
+    path.write_text(text.replace("objectives:", second, 1))
+    loaded = load_scenario(str(path))
+    app = App((1280, 800))
+    s = Session(loaded, Game(build_params(loaded), seed=3))
+    app.set_session(s, "main")
+    for _ in range(3):  # events of turn 3 wait for answers once turn 3 is played
+        app.end_turn()
+    modals = [o for o in app.overlays if isinstance(o, EventModal) and not o.closed]
+    assert len(modals) == 1 and set(s.pending_events()) == {"crackdown", "strike"}
+    first = modals[0].event_id
+    key(app, pygame.K_1)  # answer the first: the second opens by itself
+    nxt = [o for o in app.overlays if isinstance(o, EventModal) and not o.closed]
+    assert len(nxt) == 1 and nxt[0].event_id != first
+    key(app, pygame.K_RETURN)  # Enter takes the default the dialog names, and does not end the turn
+    ev = s.event(nxt[0].event_id)
+    assert s.game.current.choices[ev.id] == ev.default
+    assert s.game.turn == 4
+    pygame.quit()
