@@ -181,12 +181,13 @@ class MapView:
 
     def _legend(self, out: pygame.Surface, session, layer: str, theme: int) -> None:
         f = self.fonts
-        w = f.px(170)
+        title = layer_title(session, layer, theme)
+        # Wide enough for the title ("Rights: Freedom of assembly (est.)"), within the map.
+        w = min(max(f.px(170), f.width(title, 11) + f.px(14)), out.get_width() - f.px(16))
         h = f.px(44)
         box = pygame.Rect(out.get_width() - w - f.px(8), out.get_height() - h - f.px(8), w, h)
         pygame.draw.rect(out, (12, 14, 20), box, border_radius=f.px(4))
-        f.draw(out, layer_title(session, layer, theme), (box.x + f.px(6), box.y + f.px(3)), 11, T.TEXT,
-               width=w - f.px(12))
+        f.draw(out, title, (box.x + f.px(6), box.y + f.px(3)), 11, T.TEXT, width=w - f.px(12))
         gx, gy, gw, gh = box.x + f.px(6), box.y + f.px(20), w - f.px(12), f.px(9)
         if self._gradient is None or self._gradient.get_size() != (gw, gh + 1):
             self._gradient = pygame.Surface((gw, gh + 1))

@@ -53,13 +53,28 @@ class Coach:
             return True
         return self.next_button.handle(event) or self.close_button.handle(event)
 
+    def waiting_for(self) -> int | None:
+        """The turn the next step waits for, while it waits (so the card can say so)."""
+        if self.closed or self.index >= len(self.steps) or self.step is not None:
+            return None
+        return self.steps[self.index].turn
+
     def draw(self, surf: pygame.Surface, main, tips: list) -> None:
         """Draw the outline around the pointed-at part, and the card over the event log (over the map
         when the step is about the log), so it never hides what it points at."""
         step = self.step
-        if step is None:
-            return
         f = self.app.fonts
+        if step is None:
+            later = self.waiting_for()
+            if later is not None:  # say where the introduction went, rather than vanish
+                host = main.log_rect
+                note = f"Introduction: step {self.index + 1} of {len(self.steps)} comes on turn {later}."
+                box = pygame.Rect(0, 0, f.width(note, 11) + f.px(20), f.line_height(11) + f.px(10))
+                box.bottomright = (host.right - f.px(10), host.bottom - f.px(10))
+                pygame.draw.rect(surf, T.PANEL, box, border_radius=f.px(6))
+                pygame.draw.rect(surf, T.ACCENT, box, 1, border_radius=f.px(6))
+                f.draw(surf, note, (box.x + f.px(10), box.y + f.px(5)), 11, T.DIM)
+            return
         target = self.target_rect(main, step.highlight)
         if target is not None:
             pygame.draw.rect(surf, T.ACCENT, target.inflate(f.px(6), f.px(6)), f.px(3), border_radius=f.px(8))
@@ -76,6 +91,7 @@ class Coach:
         f.draw_wrapped(surf, step.text, pygame.Rect(card.x + f.px(10), card.y + f.px(30), card.width - f.px(20),
                                                     n_lines * lh + f.px(4)), 12, T.TEXT)
         bh = f.px(26)
+        self.next_button.label = "Done  (N)" if self.index == len(self.steps) - 1 else "Next  (N)"
         self.next_button.rect = pygame.Rect(card.right - f.px(110), card.bottom - bh - f.px(8), f.px(100), bh)
         self.close_button.rect = pygame.Rect(card.right - f.px(180), card.bottom - bh - f.px(8), f.px(64), bh)
         self.next_button.draw(surf, f, self.app.mouse, tips)

@@ -40,3 +40,21 @@ def test_the_tutorial_walks_through_its_steps_and_can_be_closed():
 
 def test_scenarios_without_a_tutorial_show_no_coach(app):
     assert app.screen.coach.step is None
+
+
+def test_a_step_that_waits_for_a_later_turn_says_so_and_the_last_says_done():
+    app = _app_on("first_steps")
+    try:
+        coach = app.screen.coach
+        steps = app.session.loaded.scenario.tutorial
+        while coach.step is not None:  # read every step of turn 1
+            key(app, pygame.K_n)
+        assert coach.waiting_for() == steps[coach.index].turn > app.session.game.turn
+        coach.index = len(steps) - 1
+        for _ in range(steps[-1].turn):
+            app.end_turn()
+        app.overlays.clear()
+        app.frame()
+        assert coach.step is steps[-1] and coach.next_button.label.startswith("Done")
+    finally:
+        pygame.quit()
