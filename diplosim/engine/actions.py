@@ -144,8 +144,12 @@ def reason(params: Params, s: State, world: int, tool: int, target: int, code: i
         return (f"needs legitimacy {t.legitimacy_needed:g} against this government (has {have:.0f}): "
                 "pass a resolution, build a coalition or document the abuses first")
     if code == COOLDOWN:
-        since = int(s.turn[world] - s.last_used[world, tool, target if target >= 0 else params.n_countries])
-        return f"used {since} turn(s) ago; can be used again after {t.cooldown} turns"
+        col = int(target_column(params, np.array([tool]), np.array([target]))[0])  # self/global tools: column C
+        since = int(s.turn[world] - s.last_used[world, tool, col if col >= 0 else params.n_countries])
+        wait = int(t.cooldown) - since
+        head = "already used or queued this turn" if since == 0 else f"used {since} turn{'s' * (since != 1)} ago"
+        when = "next turn" if wait == 1 else f"in {wait} turns"
+        return f"{head}; it can be used again {when} (once every {int(t.cooldown)} turns at most)"
     return "not available in this game"
 
 

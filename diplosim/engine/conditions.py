@@ -164,8 +164,8 @@ def describe(cond: Condition, names: dict[str, str] | None = None) -> str:
     if cond.field is None:
         return f"not ({describe(cond.not_, names)})"
     value = int(cond.value) if float(cond.value).is_integer() else cond.value
-    parts = cond.field.split(".")
-    subject, name, theme = parts[0], (parts[1] if len(parts) > 1 else ""), (parts[2] if len(parts) > 2 else None)
+    subject, _, rest = cond.field.partition(".")
+    name = rest.split(".")[0]
     if subject == "turn":
         return _COMPARE[cond.op].format(f"turn {value}").replace("turn " + str(value) + " or more",
                                                                 f"turn {value} or later")
@@ -178,10 +178,20 @@ def describe(cond: Condition, names: dict[str, str] | None = None) -> str:
                 "some government not to be committing gross abuses"
         who = "the target" if subject == "target" else (names or {}).get(subject, subject)
         return f"{who} {'' if wants else 'not '}to be committing gross abuses"
+    compare = _COMPARE[cond.op].format(value)
+    return f"{field_words(cond.field, names)} {'of ' if cond.op in ('>=', '<=') else ''}{compare}"
+
+
+def field_words(path: str, names: dict[str, str] | None = None) -> str:
+    """A field path in words: "target.aid" -> "the target's aid dependence", "player.credibility"
+    -> "your credibility", "all.relations" -> "every government's relations"."""
+    parts = path.split(".")
+    subject, name, theme = parts[0], (parts[1] if len(parts) > 1 else ""), (parts[2] if len(parts) > 2 else None)
+    if subject == "turn":
+        return "the turn"
     what = (_PLAYER_WORDS.get(name) if subject == "player" else None) or _FIELD_WORDS.get(name, name.replace("_", " "))
     if theme is not None:
         what = f"{what} ({theme.replace('_', ' ')})"
-    who = {"target": "the target's ", "player": "your ", "mean": "average ", "min": "lowest ", "max": "highest "}.get(
-        subject, f"{(names or {}).get(subject, subject)}'s ")
-    compare = _COMPARE[cond.op].format(value)
-    return f"{who}{what} {'of ' if cond.op in ('>=', '<=') else ''}{compare}"
+    who = {"target": "the target's ", "player": "your ", "mean": "average ", "min": "lowest ", "max": "highest ",
+           "all": "every government's "}.get(subject, f"{(names or {}).get(subject, subject)}'s ")
+    return f"{who}{what}"

@@ -8,6 +8,7 @@ import numpy as np
 from diplosim.engine import rng
 from diplosim.engine.actions import schedule
 from diplosim.engine.compiled import jit
+from diplosim.engine.conditions import field_words
 from diplosim.engine.log import Causes, LogEntry
 from diplosim.engine.params import Params
 from diplosim.engine.state import State
@@ -65,7 +66,9 @@ def fire_events(params: Params, s: State, log: list[LogEntry] | None, causes: Ca
             s.awaiting[:, e] |= fire
         if log is not None:
             for w in np.nonzero(fire)[0]:
-                log.append(LogEntry(int(w), int(s.turn[w]), "event", event.title, event.text, int(ev.country[e])))
+                log.append(LogEntry(int(w), int(s.turn[w]), "event", event.title,
+                                    event.text + effects_words(params, event.effects, int(ev.country[e])),
+                                    int(ev.country[e])))
                 if causes is not None and ev.country[e] >= 0:
                     causes.add(int(w), int(ev.country[e]), f"the event '{event.title}'")
 
@@ -95,4 +98,20 @@ def _apply_pending(country, player, pending_country, pending_player, turn, done)
 def awaiting_events(params: Params, s: State, world: int = 0) -> list[int]:
     """Indexes of the events waiting for the player's choice in a world."""
     return [int(e) for e in np.nonzero(s.awaiting[world])[0]]
+
+
+def effects_words(params: Params, effects, country: int) -> str:
+    """What an event's effects do, in words, for its log line (" (your credibility -5; ...)"); the
+    event's country stands in for "target"."""
+    names = dict(zip(params.country_ids, params.country_names, strict=True))
+    parts = []
+    for effect in effects:
+        path = effect.field
+        if path.startswith("target.") and country >= 0:
+            path = params.country_ids[country] + path[len("target"):]
+        amount = f"{effect.add:+g}" + (" a turn" if effect.duration > 1 else "")
+        timing = (f" for {effect.duration} turns" if effect.duration > 1 else "") + (
+            f", starting in {effect.delay} turn{'s' * (effect.delay != 1)}" if effect.delay else "")
+        parts.append(f"{field_words(path, names)} {amount}{timing}")
+    return f" ({'; '.join(parts)})" if parts else ""
 

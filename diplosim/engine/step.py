@@ -42,6 +42,7 @@ def step(params: Params, state: State, actions: Actions, *, log: bool = False,
     causes = Causes() if log else None
     before_rights = s.rights.copy() if log else None
     before_face = s.face.copy() if log else None
+    before_estimate = s.estimate.copy() if log else None
     live = ~s.done
 
     resolve_choices(params, s, actions.choice, entries, causes)
@@ -73,7 +74,8 @@ def step(params: Params, state: State, actions: Actions, *, log: bool = False,
     s.turn += live
     M.player_upkeep(params, s, live & ~s.done)
     if log:
-        _log_turn(params, s, live, played, decision, before_rights, before_face, lost_now, entries, causes)
+        _log_turn(params, s, live, played, decision, (before_rights, before_estimate), before_face, lost_now, entries,
+                  causes)
     return s, entries or []
 
 
@@ -87,8 +89,10 @@ def warm_up(params: Params) -> None:
         step(params, s, get_policy(name)(params, s), log=True)
 
 
-def _log_turn(params, s, live, played, decision, before_rights, before_face, lost_now, entries, causes) -> None:
+def _log_turn(params, s, live, played, decision, before, before_face, lost_now, entries, causes) -> None:
     """Decisions of governments, then per country what visibly changed and why."""
+    before_rights, before_estimate = before
+    blur_hint = ("; monitoring sharpens it" if "monitoring" in params.tools.ids else "")
     themes = params.themes
     for w in np.nonzero(live)[0]:
         turn = int(played[w])
@@ -109,9 +113,15 @@ def _log_turn(params, s, live, played, decision, before_rights, before_face, los
                 why = causes.of(int(w), c, sign=1 if delta[h] > 0 else -1) or [
                     "drift toward what its institutions and stance support"]
                 unc = s.country[w, c, L.UNCERTAINTY]
+                now, was = s.estimate[w, c, h], before_estimate[w, c, h]
+                # The estimate is the player's picture, noise and all: when it moved the other way,
+                # say so rather than let the log contradict the panel.
+                blurred = (now - was) * delta[h] < 0 and abs(now - was) >= 0.5
                 entries.append(LogEntry(int(w), turn, "change",
                                         f"Reports: {themes[h].replace('_', ' ')} in {name} {verb} "
-                                        f"(your estimate now {s.estimate[w, c, h]:.0f} ± {unc:.0f})",
+                                        f"(your estimate {now:.0f} ± {unc:.0f}, was {was:.0f}"
+                                        + (f": your picture is too blurred to show it{blur_hint})" if blurred
+                                           else ")"),
                                         "; ".join(why), c))
             face_drop = before_face[w, c] - s.face[w, c]
             if face_drop >= 5.0:

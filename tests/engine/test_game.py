@@ -173,3 +173,21 @@ def test_a_precondition_is_refused_in_words_not_as_a_field_path():
     capacity = g.check("capacity_building", "varenna")  # and its institutions are strong (60)
     assert aid == "needs the target's aid dependence of 10 or more"
     assert capacity == "needs the target's institutional capacity below 55"
+
+
+def test_a_tool_on_cooldown_says_when_it_can_be_used_again(params):
+    g = Game(params, 1)
+    tool = next(t for t in params.tools.tools if t.cooldown >= 2 and g.check(t.id, "proudland") is None)
+    g.queue(tool.id, "proudland")
+    assert g.check(tool.id, "proudland") == (f"already used or queued this turn; it can be used again in "
+                                             f"{int(tool.cooldown)} turns (once every {int(tool.cooldown)} turns "
+                                             "at most)")
+
+
+def test_an_event_in_the_log_says_what_it_did(params):
+    g = Game(params, 1)
+    entries = []
+    for _ in range(3):
+        entries += g.end_turn()
+    crackdown = next(e for e in entries if e.kind == "event" and e.text == "Crackdown")
+    assert crackdown.cause.endswith("(Proudland's rights (expression) -5)")
