@@ -49,7 +49,7 @@ class Preview:
     tool: str
     target: str | None
     success_chance: float
-    changes: dict[str, tuple[float, float, float]]  # field -> (low, median, high) change
+    changes: dict[str, tuple[float, float, float]]  # field -> (10th percentile, mean, 90th percentile)
 
 
 class Game:
@@ -175,7 +175,7 @@ class Game:
     # --- looking ahead and back ----------------------------------------------------------------
     def preview(self, tool: str, target: str | None = None, samples: int = 64) -> Preview:
         """Expected effect of adding this action now: the next turn imagined `samples` times with and
-        without it; ranges are the 10th-90th percentile of the difference."""
+        without it; each change is (10th percentile, mean, 90th percentile) of the difference."""
         from diplosim.engine.lookahead import player_view
 
         p = self.params
@@ -192,17 +192,20 @@ class Game:
         changes = {}
         if c is not None:
             diffs = {"rights": after.rights[:, c].mean(-1) - before.rights[:, c].mean(-1),
-                     "face": after.face[:, c] - before.face[:, c],
-                     "relations": after.field("relations")[:, c] - before.field("relations")[:, c],
-                     "resistance": after.field("resistance")[:, c] - before.field("resistance")[:, c]}
+                     "face": after.face[:, c] - before.face[:, c]}
+            # What a tool is for is often not rights next turn but what builds them: show those too.
+            for name in ("relations", "resistance", "legitimacy", "coalition", "evidence", "uncertainty", "capacity",
+                         "civil_society", "stability", "trade", "rival_pull"):
+                diffs[name] = after.field(name)[:, c] - before.field(name)[:, c]
         else:
             diffs = {}
         for name in ("credibility", "commerce", "security", "inertia", "fluency", "treaty"):
             diffs[f"player.{name}"] = after.player_field(name) - before.player_field(name)
         for name, d in diffs.items():
-            lo, mid, hi = np.percentile(d, [10, 50, 90])
-            if max(abs(lo), abs(hi)) >= 0.05:
-                changes[name] = (float(lo), float(mid), float(hi))
+            lo, hi = np.percentile(d, [10, 90])
+            mean = float(d.mean())  # "expected": the mean, so a 50% chance of +2 reads +1
+            if max(abs(lo), abs(hi), abs(mean)) >= 0.05:
+                changes[name] = (float(lo), mean, float(hi))
         t = p.tool_index(tool)
         landed = after.tool_successes[:, t] > before.tool_successes[:, t]
         return Preview(tool, target, float(landed.mean()), changes)

@@ -11,11 +11,14 @@ from diplosim.ui.widgets import Button, ScrollList
 
 TARGET_TEXT = {"country": "aimed at a country", "forum": "a forum vote about a country",
                "global": "the global treaty track", "self": "your own service"}
-CHANGE_LABEL = {"rights": "rights (mean)", "face": "face", "relations": "relations", "resistance": "resistance",
+CHANGE_LABEL = {"rights": "rights (avg of themes)", "face": "face", "relations": "relations", "resistance": "resistance",
+                "legitimacy": "legitimacy for action", "coalition": "coalition backing", "evidence": "evidence",
+                "uncertainty": "your margin of error", "capacity": "institutions", "civil_society": "civil society",
+                "stability": "stability", "trade": "trade", "rival_pull": "rival's pull",
                 "player.credibility": "your credibility", "player.commerce": "commerce satisfaction",
                 "player.security": "security satisfaction", "player.inertia": "your inertia",
                 "player.fluency": "your fluency", "player.treaty": "treaty progress"}
-GOOD_WHEN_DOWN = {"resistance", "player.inertia"}
+GOOD_WHEN_DOWN = {"resistance", "player.inertia", "uncertainty", "rival_pull"}
 
 
 def cost_text(tool) -> str:
@@ -126,13 +129,15 @@ class Palette:
                    (inner.x, y), 11, T.ACCENT, width=inner.width)
             tips.append((pygame.Rect(inner.x, y, inner.width, f.line_height(11)),
                          ("Computed by the engine: the next turn imagined many times from what you know, with and "
-                         "without this action. Numbers are the typical change and the range (10th to 90th "
-                         "percentile).")))
+                         "without this action. Numbers are the average change over those tries (failures "
+                         "included) and the range (10th to 90th percentile).")))
             y += f.line_height(11) + f.px(1)
             if not pv.changes:
                 f.draw(surf, "no visible change expected next turn (slow effects may come later)", (inner.x, y),
                        11, T.DIM, width=inner.width)
-            for name, (lo, mid, hi) in list(pv.changes.items())[:6]:
+            # Rights and face first, then what moves most.
+            shown = sorted(pv.changes.items(), key=lambda kv: (kv[0] not in ("rights", "face"), -abs(kv[1][1])))
+            for name, (lo, mid, hi) in shown[:6]:
                 if y + f.line_height(11) > bottom:
                     break
                 good = (mid < 0) if name in GOOD_WHEN_DOWN else (mid > 0)
