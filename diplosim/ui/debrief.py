@@ -3,14 +3,32 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pygame
 
+from diplosim.engine.conditions import field_words
 from diplosim.ui import theme as T
 from diplosim.ui.panels import Cached
 from diplosim.ui.theme import reflow
 from diplosim.ui.widgets import Button, ScrollList, panel
 
 RESULT_TEXT = {"won": ("You won", T.GOOD), "lost": ("You lost", T.BAD), "playing": ("Game in progress", T.WARN)}
+
+
+def score_parts(session) -> str:
+    """Where the score comes from: the objectives' points, then each of the scenario's score terms
+    (weight x a final figure), e.g. "90 of 110 points from objectives + 18 from average rights (61 x 0.3)"."""
+    p, st = session.params, session.game.state
+    met = sum(o.points for i, o in enumerate(p.objectives) if st.objective_met[0, i])
+    total = sum(o.points for o in p.objectives)
+    parts = [f"{met:g} of {total:g} points from objectives"]
+    names = dict(zip(p.country_ids, p.country_names, strict=True))
+    for term, (read, weight) in zip(session.loaded.scenario.score, p.score_readers, strict=True):
+        value = float(np.broadcast_to(read(st), (st.worlds, p.n_countries))[0, 0])
+        points = weight * value
+        parts.append(f"{'-' if points < 0 else '+'} {abs(points):.0f} from {field_words(term.field, names)} "
+                     f"({value:.0f} × {weight:g})")
+    return " ".join(parts)
 
 
 class DebriefScreen:
@@ -35,7 +53,7 @@ class DebriefScreen:
             bw = f.width(b.label, 13) + f.px(24)
             b.rect = pygame.Rect(x - bw, f.px(10), bw, f.px(30))
             x -= bw + f.px(6)
-        self.header = pygame.Rect(f.px(10), f.px(48), w - f.px(20), f.px(96))
+        self.header = pygame.Rect(f.px(10), f.px(48), w - f.px(20), f.px(112))
         body_y = self.header.bottom + f.px(8)
         left_w = int((w - f.px(30)) * 0.6)
         self.insights_rect = pygame.Rect(f.px(10), body_y, left_w, h - body_y - f.px(10))
@@ -135,10 +153,14 @@ class DebriefScreen:
         inner = panel(surf, self.header, f)
         f.draw(surf, f"{head} — score {out.score:.0f}", inner.topleft, 20, colour, bold=True)
         y = inner.y + f.line_height(20)
-        y = f.draw_wrapped(surf, out.reason[:1].upper() + out.reason[1:], pygame.Rect(inner.x, y, inner.width,
-                           f.line_height(12) * 2), 12, T.TEXT, max_lines=2)
+        reason = "Every required objective was met." if out.result == "won" else out.reason[:1].upper() + out.reason[1:]
+        y = f.draw_wrapped(surf, reason, pygame.Rect(inner.x, y, inner.width, f.line_height(12) * 2), 12, T.TEXT,
+                           max_lines=2)
+        f.draw(surf, f"Score {out.score:.0f} = {score_parts(s)}", (inner.x, y), 12, T.TEXT, width=inner.width)
+        y += f.line_height(12)
         objs = {o.id: o for o in s.params.objectives}
         met = ", ".join(objs[i].id.replace("_", " ") for i in out.met) or "none"
+        met = f"{len(out.met)} of {len(objs)} (hover for each): {met}"
         failed = ", ".join(objs[i].id.replace("_", " ") for i in out.failed) or "none"
         f.draw(surf, f"Met: {met}", (inner.x, y), 12, T.GOOD, width=inner.width)
         tips.append((pygame.Rect(inner.x, y, inner.width, f.line_height(12)),

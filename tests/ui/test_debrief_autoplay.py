@@ -95,3 +95,21 @@ def test_interactive_loop_handles_input_and_quits(app, diplosim_home):
     app.run()
     assert not app.running
     assert (diplosim_home / "saves" / "meridian.autosave.json").is_file()
+
+
+def test_the_debrief_says_where_the_score_comes_from(app):
+    from diplosim.engine import get_policy
+    from diplosim.ui.debrief import score_parts
+
+    s = app.session
+    while not s.game.over:
+        s.game.play_policy_turn(get_policy("greedy"))
+    words = score_parts(s)
+    met = sum(o.points for i, o in enumerate(s.params.objectives) if s.game.state.objective_met[0, i])
+    terms = len(s.loaded.scenario.score)
+    assert words.startswith(f"{met:g} of {sum(o.points for o in s.params.objectives):g} points from objectives")
+    assert words.count(" from ") == 1 + terms
+    # the parts add up to the score (to rounding)
+    numbers = [float(words.split(" points")[0].split(" of ")[0])] + [
+        float(p.split(" from ")[0].replace(" ", "")) for p in words.split(" objectives ")[1].split(") ")] if terms else [met]
+    assert abs(sum(numbers) - s.game.outcome().score) <= terms + 0.5
