@@ -167,6 +167,8 @@ class MainScreen:
             c = self.map.country_at(s, event.pos)
             if c != self.hover:
                 self.hover = c
+            if getattr(event, "buttons", (0,))[0] and self.log.list.on_scrollbar(event.pos):
+                self.log.list.jump(event.pos[1])  # dragging the log's scrollbar
         elif event.type == pygame.MOUSEWHEEL:
             pos = self.app.mouse
             for lst in (self.log.list, self.palette.list):
@@ -196,6 +198,9 @@ class MainScreen:
                 self._last_click = (now, tid)
                 self.choose_tool(tid)
                 return
+            if self.log.list.on_scrollbar(event.pos):
+                self.log.list.jump(event.pos[1])
+                return
             entry = self.log.entry_at(event.pos)
             if entry is not None and entry.country >= 0:
                 self.select(entry.country)
@@ -215,6 +220,9 @@ class MainScreen:
             self.queue_chosen()
         elif k == pygame.K_e:
             self.app.open_next_event()
+        elif k in (pygame.K_PAGEDOWN, pygame.K_PAGEUP, pygame.K_HOME, pygame.K_END):
+            pages = {pygame.K_PAGEDOWN: 1, pygame.K_PAGEUP: -1, pygame.K_HOME: -1e6, pygame.K_END: 1e6}[k]
+            self.log.list.page(pages)
         elif k == pygame.K_TAB:
             n = s.params.n_countries
             self.select(0 if self.selected is None else (self.selected + (-1 if mod & pygame.KMOD_SHIFT else 1)) % n)

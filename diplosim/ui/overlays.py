@@ -19,6 +19,7 @@ SHORTCUTS = (
     ("1 … 6", "Map layer (6 again: the next theme)"),
     ("Up / Down", "Choose the previous / next tool"),
     ("E", "Answer the events waiting for you"),
+    ("PageUp / PageDown", "Scroll the event log (Home / End: newest / oldest)"),
     ("C", "Charts of every figure over the turns"),
     ("D", "Debrief (at the end of the game)"),
     ("B", "Briefing and objectives"),

@@ -144,6 +144,21 @@ class ScrollList:
         self.scroll -= dy * step
         self.clamp()
 
+    def page(self, pages: float) -> None:
+        """Scroll by whole screenfuls (PageDown is +1); a huge number goes to the end."""
+        self.scroll += int(pages * max(1, self.rect.height - 20))
+        self.clamp()
+
+    def on_scrollbar(self, pos: tuple[int, int]) -> bool:
+        """True when pos is on the scrollbar's column (only when there is something to scroll)."""
+        return self.total > self.rect.height > 0 and self.rect.collidepoint(pos) and pos[0] >= self.rect.right - 12
+
+    def jump(self, y: int) -> None:
+        """Scroll so the bar sits where the pointer is (a click or drag on the scrollbar)."""
+        share = (y - self.rect.y) / max(1, self.rect.height)
+        self.scroll = int(share * (self.total - self.rect.height))
+        self.clamp()
+
     def draw(self, surf: pygame.Surface) -> None:
         clip = surf.get_clip()
         surf.set_clip(self.rect)

@@ -173,3 +173,22 @@ objectives:"""
     assert s.game.current.choices[ev.id] == ev.default
     assert s.game.turn == 4
     pygame.quit()
+
+
+def test_the_log_scrolls_by_page_keys_and_by_its_scrollbar(app):
+    s = app.session
+    close_events(app)
+    for _ in range(6):
+        s.game.play_policy_turn(__import__("diplosim.engine", fromlist=["get_policy"]).get_policy("random"))
+    s.touch()
+    app.frame()
+    lst = app.screens["main"].log.list
+    assert lst.total > lst.rect.height, "six turns of log should not fit"
+    key(app, pygame.K_PAGEDOWN)
+    assert lst.scroll > 0
+    key(app, pygame.K_HOME)
+    assert lst.scroll == 0
+    key(app, pygame.K_END)
+    assert lst.scroll == lst.total - lst.rect.height
+    click(app, (lst.rect.right - 3, lst.rect.y + 2))  # the top of the scrollbar: back to the newest lines
+    assert lst.scroll < 0.05 * (lst.total - lst.rect.height)
