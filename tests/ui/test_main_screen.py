@@ -178,8 +178,10 @@ objectives:"""
 def test_the_log_scrolls_by_page_keys_and_by_its_scrollbar(app):
     s = app.session
     close_events(app)
+    from diplosim.engine import get_policy
+
     for _ in range(6):
-        s.game.play_policy_turn(__import__("diplosim.engine", fromlist=["get_policy"]).get_policy("random"))
+        s.game.play_policy_turn(get_policy("random"))
     s.touch()
     app.frame()
     lst = app.screens["main"].log.list
