@@ -136,7 +136,8 @@ class Palette:
                 f.draw(surf, "no visible change expected next turn (slow effects may come later)", (inner.x, y),
                        11, T.DIM, width=inner.width)
             # Rights and face first, then what moves most.
-            shown = sorted(pv.changes.items(), key=lambda kv: (kv[0] not in ("rights", "face"), -abs(kv[1][1])))
+            first = {"rights": 0, "face": 1}
+            shown = sorted(pv.changes.items(), key=lambda kv: (first.get(kv[0], 2), -abs(kv[1][1])))
             for name, (lo, mid, hi) in shown[:6]:
                 if y + f.line_height(11) > bottom:
                     break
