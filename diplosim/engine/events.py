@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from diplosim.engine import layout as L
 from diplosim.engine import rng
 from diplosim.engine.actions import schedule
 from diplosim.engine.compiled import jit
@@ -19,12 +20,27 @@ def resolve_choices(params: Params, s: State, choice: np.ndarray, log: list[LogE
     """Apply the answers to events waiting for a choice (the default where none was given)."""
     ev = params.events
     ones = np.ones(s.worlds, dtype=np.float32)
+    promised = np.zeros(s.worlds)  # budget already promised to earlier answers this turn
     for e, event in enumerate(ev.events):
         waiting = s.awaiting[:, e] & ~s.done
         if not event.choices or not waiting.any():
             continue
         picked = np.where((choice[:, e] >= 0) & (choice[:, e] < len(event.choices)), choice[:, e],
                           ev.default_choice[e])
+        # An answer the budget cannot pay for is not taken: the default stands instead.
+        unaffordable = waiting & (ev.choice_cost[e][picked] > s.player[:, L.BUDGET] - promised + 1e-6) & \
+            (picked != ev.default_choice[e])
+        if unaffordable.any():
+            if log is not None:
+                for w in np.nonzero(unaffordable)[0]:
+                    option, default = event.choices[int(picked[w])], event.choices[int(ev.default_choice[e])]
+                    log.append(LogEntry(int(w), int(s.turn[w]), "warning",
+                                        f"{event.title}: '{option.label}' needs {ev.choice_cost[e][picked[w]]:g} "
+                                        f"from the budget, which has {s.player[w, L.BUDGET] - promised[w]:.0f} left",
+                                        f"the default answer, '{default.label}', was taken instead",
+                                        int(ev.country[e])))
+            picked = np.where(unaffordable, ev.default_choice[e], picked)
+        promised += np.where(waiting, ev.choice_cost[e][picked], 0.0)
         target = np.full(s.worlds, ev.country[e])
         for i, option in enumerate(event.choices):
             mask = waiting & (picked == i)

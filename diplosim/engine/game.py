@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from diplosim.engine import layout as L
 from diplosim.engine.actions import LEGAL, Actions, legality, pay, reason, target_column
 from diplosim.engine.log import LogEntry
 from diplosim.engine.objectives import Outcome, outcome
@@ -86,6 +87,7 @@ class Game:
     def _planned_state(self) -> State:
         """The state with the queued orders' costs paid, for legality checks."""
         s = self.state.copy()
+        s.player[:, L.BUDGET] -= self._choices_cost()  # money promised in answers to events is spent
         for order in self.current.orders:
             t, c = self._indices(order)
             tool = np.array([t])
@@ -130,11 +132,38 @@ class Game:
         return self.current.orders.pop(index)
 
     def choose(self, event: str, choice: str) -> None:
-        """Answer a waiting event."""
-        e = [ev.id for ev in self.params.events.events].index(event)
-        if choice not in [c.id for c in self.params.events.events[e].choices]:
-            raise IllegalAction(f"'{choice}' is not a choice of event '{event}'")
+        """Answer a waiting event; IllegalAction if the budget cannot pay for that answer."""
+        why = self.check_choice(event, choice)
+        if why is not None:
+            raise IllegalAction(why)
         self.current.choices[event] = choice
+
+    def check_choice(self, event: str, choice: str) -> str | None:
+        """None when this answer can be given now, else why not (an answer that spends money needs it
+        in the budget, besides what this turn's other answers spend)."""
+        p = self.params
+        e = [ev.id for ev in p.events.events].index(event)
+        ids = [c.id for c in p.events.events[e].choices]
+        if choice not in ids:
+            return f"'{choice}' is not a choice of event '{event}'"
+        cost = float(p.events.choice_cost[e][ids.index(choice)])
+        if cost <= 0 or ids.index(choice) == int(p.events.default_choice[e]):
+            return None
+        others = self._choices_cost(skip=event)
+        have = float(self.state.player_field("budget")[0]) - others
+        return None if have + 1e-6 >= cost else (
+            f"needs {cost:g} from the budget; you have {max(0.0, have):.0f}" + (" after your other answers" if others else ""))
+
+    def _choices_cost(self, skip: str | None = None) -> float:
+        """What this turn's answers to events take from the budget."""
+        p = self.params
+        ids = [ev.id for ev in p.events.events]
+        total = 0.0
+        for event, choice in self.current.choices.items():
+            if event != skip:
+                e = ids.index(event)
+                total += float(p.events.choice_cost[e][[c.id for c in p.events.events[e].choices].index(choice)])
+        return total
 
     def _actions(self, record: TurnRecord) -> Actions:
         p = self.params

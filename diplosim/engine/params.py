@@ -69,6 +69,12 @@ class EventTable:
     effects: EffectBlock  # leading axis E
     choice_effects: tuple[EffectBlock | None, ...]  # per event, leading axis = its choices
     default_choice: np.ndarray  # (E,) index of the default choice (0 when none)
+    choice_cost: tuple[np.ndarray, ...] = ()  # per event, the budget each choice spends (its choices,)
+
+
+def choice_costs(event: Event) -> np.ndarray:
+    """What each answer to an event takes from the budget (the sum of its negative budget effects)."""
+    return np.array([-sum(min(0.0, x.add) for x in c.effects if x.field == "player.budget") for c in event.choices])
 
 
 @dataclass(frozen=True)
@@ -193,6 +199,7 @@ def _event_table(events: tuple[Event, ...], themes: list[str], countries: list[s
         effects=effects,
         choice_effects=choice_effects,
         default_choice=np.array([default_index(e) for e in events], dtype=np.int64),
+        choice_cost=tuple(choice_costs(e) for e in events),
     )
 
 

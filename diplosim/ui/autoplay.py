@@ -62,6 +62,7 @@ def _answer_events(app, acts, shots: Shots, shot_taken: list) -> None:
             shot_taken.append(True)
         e = ids.index(ev.id)
         pick = int(acts.choice[0, e]) if acts.choice[0, e] >= 0 else int(s.params.events.default_choice[e])
+        modal.opened -= 1.0  # the scripted player has read the dialog (no stray-key grace needed)
         key = pygame.K_1 + min(pick, len(ev.choices) - 1)
         app.handle(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode=str(key - pygame.K_0), scancode=0))
         app.frame()

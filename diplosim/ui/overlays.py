@@ -96,7 +96,7 @@ class MessageOverlay(Overlay):
                        inner.width, f.px(34)), 12, T.DIM)
 
 
-CLICK_GRACE = 0.5  # seconds after a dialog opens in which clicks are ignored
+CLICK_GRACE = 0.5  # seconds after a dialog opens in which clicks and number keys are ignored
 
 
 class EventModal(Overlay):
@@ -111,6 +111,10 @@ class EventModal(Overlay):
 
     def _choose(self, choice_id: str) -> None:
         session = self.app.session
+        why = session.game.check_choice(self.event_id, choice_id)
+        if why is not None:
+            self.app.toast(f"Not possible: {why}", T.BAD)
+            return
         session.choose(self.event_id, choice_id)
         ev = session.event(self.event_id)
         label = next(c.label for c in ev.choices if c.id == choice_id)
@@ -141,9 +145,11 @@ class EventModal(Overlay):
         default = ev.default or (ev.choices[0].id if ev.choices else "")
         self.buttons = []
         for k, (choice, lines) in enumerate(zip(ev.choices, choice_lines)):
-            b = Button(f"{k + 1}. {choice.label}", lambda cid=choice.id: self._choose(cid),
-                       f"Choose this ({k + 1}). Known consequences: {choice.text or 'none stated'}",
-                       pygame.Rect(x, y, text_w, f.px(28)), size=13)
+            why = session.game.check_choice(self.event_id, choice.id)
+            b = Button(f"{k + 1}. {choice.label}" + (f"  ({why})" if why else ""), lambda cid=choice.id: self._choose(cid),
+                       f"Choose this ({k + 1}). Known consequences: {choice.text or 'none stated'}"
+                       if why is None else f"Not possible now: {why}.",
+                       pygame.Rect(x, y, text_w, f.px(28)), size=13, enabled=why is None)
             b.draw(surf, f, self.app.mouse, tips)
             self.buttons.append(b)
             y += f.px(32)
@@ -152,7 +158,8 @@ class EventModal(Overlay):
                 y += lh12
             y += f.px(10)
         label = next((c.label for c in ev.choices if c.id == default), "")
-        f.draw(surf, f"Esc: decide later. Enter, or no answer when the turn ends: “{label}”.",
+        budget = session.game.state.player_field("budget")[0]
+        f.draw(surf, f"Budget {budget:.0f}. Esc: decide later. Enter, or no answer when the turn ends: “{label}”.",
                (x, rect.bottom - f.px(26)), 11, T.FAINT, width=text_w)
 
     def handle(self, event) -> bool:
@@ -166,6 +173,8 @@ class EventModal(Overlay):
                 else:
                     self.close()
             elif pygame.K_1 <= event.key <= pygame.K_9:
+                if time.monotonic() - self.opened < CLICK_GRACE:  # a key meant for the map (1-6: layers)
+                    return True
                 k = event.key - pygame.K_1
                 ev = self.app.session.event(self.event_id)
                 if k < len(ev.choices):

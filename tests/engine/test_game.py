@@ -191,3 +191,30 @@ def test_an_event_in_the_log_says_what_it_did(params):
         entries += g.end_turn()
     crackdown = next(e for e in entries if e.kind == "event" and e.text == "Crackdown")
     assert crackdown.cause.endswith("(Proudland's rights (expression) -5)")
+
+
+def test_an_answer_the_budget_cannot_pay_for_is_refused_and_never_free(tmp_path):
+    from pathlib import Path
+
+    from diplosim.engine import IllegalAction, build_params
+    from diplosim.scenario.loader import load_scenario
+
+    text = Path(__file__).with_name("mini.yaml").read_text()
+    bribe = ("      - {id: bribe, label: Pay them off, effects: [{field: player.budget, add: -100}, "
+             "{field: player.budget, add: -100}, {field: target.face, add: 10}]}\n    default: quiet")
+    path = tmp_path / "costly.yaml"
+    path.write_text(text.replace("    default: quiet", bribe, 1))
+    params = build_params(load_scenario(str(path)))
+    g = Game(params, 1)
+    for _ in range(3):
+        g.end_turn()
+    budget = float(g.state.player_field("budget")[0])
+    assert budget < 200 and g.state.awaiting[0, [e.id for e in params.events.events].index("crackdown")]
+    assert g.check_choice("crackdown", "bribe") == f"needs 200 from the budget; you have {budget:.0f}"
+    with pytest.raises(IllegalAction, match="needs 200"):
+        g.choose("crackdown", "bribe")
+    g.current.choices["crackdown"] = "bribe"  # as a bot or an old save might: the engine takes the default
+    entries = g.end_turn()
+    assert any(e.kind == "warning" and "Pay them off" in e.text for e in entries)
+    assert any(e.kind == "choice" and "Stay quiet" in e.text for e in entries)
+    assert float(g.state.player_field("budget")[0]) > budget - 200 + 1
