@@ -280,9 +280,17 @@ def _log_action(params, s, tool, target, requested, active, codes, stalled, succ
             verdict = "landed" if success[w] else "was rebuffed"
             text = f"{name}{where}: {verdict}"
             # Read after "because": why it landed or not, never the tool's description again.
-            cause = ("the government went along with it" if success[w] else
-                     "the government said no; good relations, cultural fluency and leverage make a yes likelier, "
-                     "lost face makes it rarer")
+            kind = int(tt.target_kind[t])  # 0/1: a government (or a forum vote about one); else global or self
+            if kind <= 1:
+                cause = ("the government went along with it" if success[w] else
+                         "the government said no; good relations, cultural fluency and leverage make a yes "
+                         "likelier, lost face makes it rarer")
+            elif tt.tools[t].target == "global":
+                cause = ("enough delegations went along with it" if success[w] else
+                         "too many delegations held back; your credibility and relations across the region decide it")
+            else:
+                cause = ("your service carried it through" if success[w] else
+                         "it did not take hold this time; your service's inertia makes such reforms slip")
         log.append(LogEntry(int(w), turn, "action", text, cause, c if tt.target_kind[t] <= 1 else -1))
         if face_cost[w] >= 1 and causes is not None:
             causes.add(int(w), c, f"your '{name}' cost their government {face_cost[w]:.0f} face")
