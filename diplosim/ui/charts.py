@@ -122,15 +122,19 @@ class ChartsScreen:
         tips: list = []
         marks = self._marks()
         turns = s.params.turns
-        cols, rows = 3, 3 if self.subject is not None else 2
+        names = list(PLAYER_CHARTS)
+        if "treaty_negotiation" in s.params.tools.ids or max(series(s, None, "treaty")) > 0:
+            names.append("treaty")  # a scenario about a treaty charts its progress
+        cols, rows = 3, 3 if (self.subject is not None or len(names) > 6) else 2
         gap = f.px(8)
         cw, ch = (w - (cols - 1) * gap) // cols, (h - (rows - 1) * gap) // rows
         rects = [pygame.Rect(c * (cw + gap), r * (ch + gap), cw, ch) for r in range(rows) for c in range(cols)]
         if self.subject is None:
-            for rect, name in zip(rects, PLAYER_CHARTS):
+            for rect, name in zip(rects, names):
                 vals = series(s, None, name)
                 hi = max(100.0, max(vals)) if name == "budget" else 100.0
-                self._chart(surf, rect, name.capitalize(), [(name, vals, SERIES_COLOURS[0])], marks, turns, tips,
+                title = "Treaty progress" if name == "treaty" else name.capitalize()
+                self._chart(surf, rect, title, [(name, vals, SERIES_COLOURS[0])], marks, turns, tips,
                             hi=hi)
         else:
             c = self.subject
@@ -149,7 +153,10 @@ class ChartsScreen:
         f, s = self.app.fonts, self.app.session
         surf.fill(T.BG)
         who = "You" if self.subject is None else s.params.country_names[self.subject]
-        f.draw(surf, f"Charts · {who} · {len(s.game.turns)} of {s.params.turns} turns played", (f.px(12), f.px(12)), 17, T.ACCENT, bold=True)
+        title = f"Charts · {who} · {len(s.game.turns)} of {s.params.turns} turns played"
+        f.draw(surf, title, (f.px(12), f.px(12)), 17, T.ACCENT, bold=True)
+        f.draw(surf, "amber lines: the turns you acted (on this country); hover a chart for what you did",
+               (f.px(24) + f.width(title, 17, bold=True), f.px(17)), 11, (200, 150, 50))
         for k, b in enumerate(self.subject_buttons):
             b.draw(surf, f, self.app.mouse, tips)
             if (k == 0 and self.subject is None) or (k - 1 == self.subject):

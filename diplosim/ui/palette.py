@@ -13,7 +13,7 @@ TARGET_TEXT = {"country": "aimed at a country", "forum": "a forum vote about a c
                "global": "the global treaty track", "self": "your own service"}
 CHANGE_LABEL = {"rights": "rights (avg of themes)", "face": "face", "relations": "relations", "resistance": "resistance",
                 "legitimacy": "legitimacy for action", "coalition": "coalition backing", "evidence": "evidence",
-                "uncertainty": "your margin of error", "capacity": "institutions", "civil_society": "civil society",
+                "uncertainty": "your margin of error", "capacity": "capacity", "civil_society": "civil society",
                 "stability": "stability", "trade": "trade", "rival_pull": "rival's pull",
                 "player.credibility": "your credibility", "player.commerce": "commerce satisfaction",
                 "player.security": "security satisfaction", "player.inertia": "your inertia",
@@ -139,6 +139,7 @@ class Palette:
             first = {"rights": 0, "face": 1}
             shown = sorted(pv.changes.items(), key=lambda kv: (first.get(kv[0], 2), -abs(kv[1][1])))
             for name, (lo, mid, hi) in shown[:6]:
+                lo, hi = min(lo, mid), max(hi, mid)  # rare failures can leave the mean outside the 10-90 range
                 if y + f.line_height(11) > bottom:
                     break
                 good = (mid < 0) if name in GOOD_WHEN_DOWN else (mid > 0)

@@ -197,8 +197,8 @@ class LogView:
         if surf is None:
             f = self.fonts
             lines = _first_lines(f.wrap(entry.text, width - f.px(14), 12), 2)
-            # A choice's "cause" is what the chosen answer does, not a reason: no "because".
-            said = entry.cause if entry.kind == "choice" else f"because {entry.cause}"
+            # An event's or a choice's "cause" is what it says or does, not a reason: no "because".
+            said = entry.cause if entry.kind in ("choice", "event") else f"because {entry.cause}"
             cause = _first_lines(f.wrap(said, width - f.px(22), 11), 2) if entry.cause else []
             h = len(lines) * f.line_height(12) + len(cause) * f.line_height(11) + f.px(4)
             surf = pygame.Surface((width, h))

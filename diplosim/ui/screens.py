@@ -81,6 +81,9 @@ class BriefingScreen:
         self.app = app
         self.start = Button("Start  ⏎", lambda: app.goto("main"), "Go to the map and play (Enter or Esc)",
                             primary=True)
+        self.scroll = 0  # of the briefing column, in pixels
+        self.left = pygame.Rect(0, 0, 0, 0)
+        self._page: tuple | None = None  # (key, rendered briefing column)
 
     def layout(self, size) -> None:
         f = self.app.fonts
@@ -89,9 +92,39 @@ class BriefingScreen:
     def handle(self, event) -> None:
         if event.type == pygame.MOUSEBUTTONDOWN:
             self.start.handle(event)
+        elif event.type == pygame.MOUSEWHEEL:
+            self.scroll_by(-event.y * 40)
+        elif event.type == pygame.KEYDOWN and event.key in (pygame.K_DOWN, pygame.K_UP, pygame.K_PAGEDOWN,
+                                                            pygame.K_PAGEUP):
+            page = max(40, self.left.height - 40)
+            self.scroll_by({pygame.K_DOWN: 40, pygame.K_UP: -40, pygame.K_PAGEDOWN: page, pygame.K_PAGEUP: -page}[
+                event.key])
         elif event.type == pygame.KEYDOWN and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE,
                                                             pygame.K_ESCAPE):
             self.app.goto("main")
+
+    def scroll_by(self, dy: int) -> None:
+        """Scroll the briefing column (long briefings do not fit a screen)."""
+        height = self._page[1].get_height() if self._page else 0
+        self.scroll = max(0, min(self.scroll + dy, max(0, height - self.left.height)))
+        self.app.dirty = True
+
+    def _column(self, sc, width: int) -> pygame.Surface:
+        """The summary and briefing rendered once at full length."""
+        f = self.app.fonts
+        key = (id(sc), width, f.scale)
+        if self._page is None or self._page[0] != key:
+            summary, briefing = reflow(sc.summary), reflow(sc.briefing or "")
+            height = (len(f.wrap(summary, width, 14)) * f.line_height(14) + f.px(10)
+                      + len(f.wrap(briefing, width, 13)) * f.line_height(13) + f.px(4))
+            page = pygame.Surface((width, height))
+            page.fill(T.BG)
+            y = f.draw_wrapped(page, summary, pygame.Rect(0, 0, width, height), 14, T.TEXT) + f.px(10)
+            if briefing:
+                f.draw_wrapped(page, briefing, pygame.Rect(0, y, width, height - y), 13, T.TEXT)
+            self._page = (key, page)
+            self.scroll = 0
+        return self._page[1]
 
     def draw(self, surf, tips) -> None:
         f, s = self.app.fonts, self.app.session
@@ -107,10 +140,16 @@ class BriefingScreen:
         half = (col.width - f.px(30)) // 2
         left = pygame.Rect(col.x, y, half, col.bottom - y)
         right = pygame.Rect(col.x + half + f.px(30), y, half, col.bottom - y)
-        yy = f.draw_wrapped(surf, reflow(sc.summary), left, 14, T.TEXT) + f.px(10)
-        if sc.briefing:
-            f.draw_wrapped(surf, reflow(sc.briefing), pygame.Rect(left.x, yy, left.width, left.bottom - yy), 13,
-                           T.TEXT)
+        self.left = left
+        page = self._column(sc, left.width)
+        self.scroll = max(0, min(self.scroll, max(0, page.get_height() - left.height)))
+        surf.blit(page, left.topleft, pygame.Rect(0, self.scroll, left.width, left.height))
+        if page.get_height() > left.height:  # a scrollbar, and a word on how to read on
+            bar_h = max(f.px(20), left.height * left.height // page.get_height())
+            bar_y = left.y + (left.height - bar_h) * self.scroll // max(1, page.get_height() - left.height)
+            pygame.draw.rect(surf, T.LINE, (left.right + f.px(6), bar_y, f.px(4), bar_h), border_radius=2)
+            if self.scroll < page.get_height() - left.height:
+                f.draw(surf, "▼ more below: scroll, or Page Down", (left.x, left.bottom + f.px(4)), 11, T.ACCENT)
         inner = panel(surf, right, f, "Objectives")
         yy = inner.y
         for o in sc.objectives:

@@ -165,6 +165,9 @@ objectives:"""
     modals = [o for o in app.overlays if isinstance(o, EventModal) and not o.closed]
     assert len(modals) == 1 and set(s.pending_events()) == {"crackdown", "strike"}
     first = modals[0].event_id
+    key(app, pygame.K_1)  # at once: a key meant for the map, ignored
+    assert first not in s.game.current.choices
+    modals[0].opened -= 1.0
     key(app, pygame.K_1)  # answer the first: the second opens by itself
     nxt = [o for o in app.overlays if isinstance(o, EventModal) and not o.closed]
     assert len(nxt) == 1 and nxt[0].event_id != first
@@ -194,3 +197,18 @@ def test_the_log_scrolls_by_page_keys_and_by_its_scrollbar(app):
     assert lst.scroll == lst.total - lst.rect.height
     click(app, (lst.rect.right - 3, lst.rect.y + 2))  # the top of the scrollbar: back to the newest lines
     assert lst.scroll < 0.05 * (lst.total - lst.rect.height)
+
+
+def test_a_long_briefing_scrolls(app):
+    app.goto("briefing")
+    app.frame()
+    brief = app.screen
+    page = brief._page[1]
+    assert page.get_height() > brief.left.height, "meridian's briefing is longer than the screen"
+    key(app, pygame.K_PAGEDOWN)
+    assert brief.scroll > 0
+    for _ in range(20):
+        key(app, pygame.K_PAGEDOWN)
+    assert brief.scroll == page.get_height() - brief.left.height  # the last line can be read
+    key(app, pygame.K_RETURN)
+    assert app.screen is app.screens["main"]
