@@ -28,7 +28,7 @@ def _pct(lo: float, hi: float) -> str:
 
 def scenario_section(path: str, loaded, games: int, ablation_games: int, seed: int, executor,
                      dominant: float, useless: float, greedy_games: int | None = None,
-                     cache: Path | None = None) -> tuple[str, bool]:
+                     cache: Path | None = None, tally: dict[str, int] | None = None) -> tuple[str, bool]:
     """The markdown section of one scenario, and whether it meets every balance target."""
     tools = [t.id for t in loaded.tools]
     claims = list(loaded.scenario.claims)
@@ -44,7 +44,8 @@ def scenario_section(path: str, loaded, games: int, ablation_games: int, seed: i
             games_for[key] = min(ablation_games, games)
         if key[0] == "greedy" and greedy_games is not None:  # the lookahead bot is the slow one
             games_for[key] = min(games_for.get(key, games), greedy_games)
-    runs = play_runs(path, loaded.digest, needed, games, seed, executor, games_for=games_for, cache=cache)
+    runs = play_runs(path, loaded.digest, needed, games, seed, executor, games_for=games_for, cache=cache,
+                     tally=tally)
     sc = loaded.scenario
     lines = [f"## {sc.title} (`{sc.id}`)", "", f"*{sc.lesson.strip()}*" if sc.lesson else "", "",
              "| policy | games | win rate | 95% interval | mean score | 95% interval |", "|---|---|---|---|---|---|"]
@@ -128,12 +129,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     started = time.time()
     sections, all_ok = [], True
+    tally: dict[str, int] = {}
     with open_executor(args.workers, None) as (executor, _, how):
         for path, loaded in scenarios:
             print(f"{loaded.scenario.id}: playing ...", file=sys.stderr, flush=True)
             text, ok = scenario_section(path, loaded, args.games, args.ablation_games, args.seed, executor,
                                         args.dominant_threshold, args.useless_threshold, args.greedy_games,
-                                        cache)
+                                        cache, tally)
             sections.append(text)
             all_ok &= ok
     minutes = (time.time() - started) / 60
@@ -150,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
                + (f" ({args.greedy_games} for greedy)" if args.greedy_games else "")
                + f", {args.ablation_games} per forbidden tool, base seed {args.seed}, "
               f"{how}; took {minutes:.0f} min on {platform.machine()} with {os.cpu_count()} cores"
-              + (" (reusing games already in its cache)" if cache is not None else "") + ", "
+              + (f" ({tally['reused']} of {tally['reused'] + tally.get('played', 0)} chunks of games reused from "
+                 "its cache)" if tally.get("reused") else "") + ", "
               f"{time.strftime('%Y-%m-%d')}. Intervals are 95%: Wilson for win rates, t for means and for the "
               "paired differences of claims and ablations (every policy plays the same seeds)."), "",
               f"**Every scenario meets every target: {'yes' if all_ok else 'no'}**", ""]

@@ -116,10 +116,11 @@ def needed_runs(claims: list[Claim], tools: list[str]) -> dict[tuple[str, str | 
 def play_runs(path: str, digest: str, needed: dict[tuple[str, str | None], set[str]], games: int, seed: int,
               executor: Any, chunk_size: int = 1024, on_chunk: Any = None,
               games_for: dict[tuple[str, str | None], int] | None = None,
-              cache: Path | None = None) -> dict[tuple[str, str | None], Run]:
+              cache: Path | None = None, tally: dict[str, int] | None = None) -> dict[tuple[str, str | None], Run]:
     """Play every needed run over the executor, in chunks, and gather per-game arrays; games_for
     may give some runs another number of games (the first games of the same seeds). With a cache
-    folder, finished chunks are kept there and reused (keyed by everything that decides them)."""
+    folder, finished chunks are kept there and reused (keyed by everything that decides them);
+    tally, if given, counts the chunks "reused" and "played"."""
     tasks, done = {}, []
     for (policy, forbid), metrics in needed.items():
         n = (games_for or {}).get((policy, forbid), games)
@@ -131,6 +132,9 @@ def play_runs(path: str, digest: str, needed: dict[tuple[str, str | None], set[s
                 done.append((task, kept))
             else:
                 tasks[executor.submit(run_chunk, task)] = task
+    if tally is not None:
+        tally["reused"] = tally.get("reused", 0) + len(done)
+        tally["played"] = tally.get("played", 0) + len(tasks)
     parts: dict[tuple[str, str | None], list[tuple[int, dict]]] = {k: [] for k in needed}
     for task, result in done:
         parts[(task.policy, task.forbid)].append((task.start, result))

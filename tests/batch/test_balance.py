@@ -21,6 +21,7 @@ def test_balance_report_and_its_cache(scenario: str, tmp_path: Path) -> None:
     balance.main([*args, "--out", str(first)])
     text = first.read_text(encoding="utf-8")
     assert "| greedy | 6 |" in text and "Ablation of greedy over 6 games per tool" in text
+    assert "reused" not in text  # a cold run says nothing of a cache
     kept = sorted(cache.glob("*.npz"))
     assert kept, "no chunk was kept in the cache"
     assert "--cache" not in text  # the cache changes no figure, so the command shown leaves it out
@@ -29,6 +30,7 @@ def test_balance_report_and_its_cache(scenario: str, tmp_path: Path) -> None:
     kept[0].write_bytes(b"not a chunk")
     balance.main([*args, "--out", str(second)])
     assert _without_timing(second.read_text(encoding="utf-8")) == _without_timing(text)
+    assert f"{len(kept) - 1} of {len(kept)} chunks of games reused from its cache" in second.read_text(encoding="utf-8")
     assert [p.stat().st_mtime_ns for p in kept[1:]] == stamps[1:]
     balance.main([a for a in args if a not in ("--cache", str(cache))] + ["--out", str(fresh)])
     assert _without_timing(fresh.read_text(encoding="utf-8")) == _without_timing(text)
