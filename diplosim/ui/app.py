@@ -298,6 +298,11 @@ def run_play(scenario: str | None, *, seed: int | None, load: str | None, autopl
         app = App((width, height), scale)
     except pygame.error as err:
         return fail(f"cannot open a window ({err}); set SDL_VIDEODRIVER=dummy to run headless with --autoplay", 1)
+    if autoplay is None and pygame.display.get_driver() in ("offscreen", "dummy"):
+        # With no screen SDL falls back to an invisible window, and the game would wait for input forever.
+        pygame.quit()
+        return fail("no screen found (SDL could only open an invisible window): `diplosim play` needs a display; "
+                    "without one, try `diplosim play --autoplay 30 --screenshot shots` or `diplosim run`", 1)
     app.splash(f"Opening {Path(load).name if load else (scenario or 'the reference scenario')}…")
     from diplosim.engine import get_policy
     from diplosim.scenario.yamlsafe import ScenarioError

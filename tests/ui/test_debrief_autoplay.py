@@ -113,3 +113,12 @@ def test_the_debrief_says_where_the_score_comes_from(app):
     numbers = [float(words.split(" points")[0].split(" of ")[0])] + [
         float(p.split(" from ")[0].replace(" ", "")) for p in words.split(" objectives ")[1].split(") ")] if terms else [met]
     assert abs(sum(numbers) - s.game.outcome().score) <= terms + 0.5
+
+
+def test_play_without_a_screen_says_so_instead_of_waiting_forever(capsys):
+    from diplosim.ui.app import run_play
+
+    assert run_play(None, seed=None, load=None, autoplay=None, policy="passive", screenshot_dir=None,
+                    stats_file=None) == 1
+    err = capsys.readouterr().err
+    assert "needs a display" in err and "--autoplay" in err and "Traceback" not in err
