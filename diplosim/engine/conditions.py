@@ -167,8 +167,7 @@ def describe(cond: Condition, names: dict[str, str] | None = None) -> str:
     subject, _, rest = cond.field.partition(".")
     name = rest.split(".")[0]
     if subject == "turn":
-        return _COMPARE[cond.op].format(f"turn {value}").replace("turn " + str(value) + " or more",
-                                                                f"turn {value} or later")
+        return f"turn {value} or later" if cond.op == ">=" else _COMPARE[cond.op].format(f"turn {value}")
     if name == "abuse":
         wants = (cond.op in ("==", ">=") and value >= 1) or (cond.op in ("!=", "<") and value < 1) or cond.op == ">"
         if subject == "max":  # is anyone abusing?

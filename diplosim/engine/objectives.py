@@ -46,11 +46,19 @@ def required_failed(params: Params, s: State) -> np.ndarray:
 
 def score(params: Params, s: State) -> np.ndarray:
     """Points of the objectives met plus the scenario's score terms (W,)."""
-    points = np.array([o.points for o in params.objectives])
-    total = (s.objective_met * points[None, :]).sum(axis=1)
-    for read, weight in params.score_readers:
-        total = total + weight * np.broadcast_to(read(s), (s.worlds, params.n_countries))[:, 0]
+    total, terms = score_parts(params, s)
+    for weight, value in terms:
+        total = total + weight * value
     return total
+
+
+def score_parts(params: Params, s: State) -> tuple[np.ndarray, list[tuple[float, np.ndarray]]]:
+    """The score's parts: the objective points met (W,), then (weight, final value (W,)) of each of
+    the scenario's score terms, in order; the score is the points plus each weight x value."""
+    points = np.array([o.points for o in params.objectives])
+    met = (s.objective_met * points[None, :]).sum(axis=1)
+    return met, [(weight, np.broadcast_to(read(s), (s.worlds, params.n_countries))[:, 0])
+                 for read, weight in params.score_readers]
 
 
 def won(params: Params, s: State) -> np.ndarray:

@@ -69,7 +69,7 @@ class EventTable:
     effects: EffectBlock  # leading axis E
     choice_effects: tuple[EffectBlock | None, ...]  # per event, leading axis = its choices
     default_choice: np.ndarray  # (E,) index of the default choice (0 when none)
-    choice_cost: tuple[np.ndarray, ...] = ()  # per event, the budget each choice spends (its choices,)
+    choice_cost: tuple[np.ndarray, ...]  # per event, the budget each of its choices spends
 
 
 def choice_costs(event: Event) -> np.ndarray:

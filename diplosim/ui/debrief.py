@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pygame
 
 from diplosim.engine.conditions import field_words
+from diplosim.engine.objectives import score_parts
 from diplosim.ui import theme as T
 from diplosim.ui.panels import Cached
 from diplosim.ui.theme import reflow
@@ -15,19 +15,17 @@ from diplosim.ui.widgets import Button, ScrollList, panel
 RESULT_TEXT = {"won": ("You won", T.GOOD), "lost": ("You lost", T.BAD), "playing": ("Game in progress", T.WARN)}
 
 
-def score_parts(session) -> str:
+def score_words(session) -> str:
     """Where the score comes from: the objectives' points, then each of the scenario's score terms
     (weight x a final figure), e.g. "90 of 110 points from objectives + 18 from average rights (61 x 0.3)"."""
-    p, st = session.params, session.game.state
-    met = sum(o.points for i, o in enumerate(p.objectives) if st.objective_met[0, i])
-    total = sum(o.points for o in p.objectives)
-    parts = [f"{met:g} of {total:g} points from objectives"]
+    p = session.params
+    met, terms = score_parts(p, session.game.state)
+    parts = [f"{float(met[0]):g} of {sum(o.points for o in p.objectives):g} points from objectives"]
     names = dict(zip(p.country_ids, p.country_names, strict=True))
-    for term, (read, weight) in zip(session.loaded.scenario.score, p.score_readers, strict=True):
-        value = float(np.broadcast_to(read(st), (st.worlds, p.n_countries))[0, 0])
-        points = weight * value
+    for term, (weight, value) in zip(session.loaded.scenario.score, terms, strict=True):
+        points = weight * float(value[0])
         parts.append(f"{'-' if points < 0 else '+'} {abs(points):.0f} from {field_words(term.field, names)} "
-                     f"({value:.0f} × {weight:g})")
+                     f"({float(value[0]):.0f} × {weight:g})")
     return " ".join(parts)
 
 
@@ -156,7 +154,7 @@ class DebriefScreen:
         reason = "Every required objective was met." if out.result == "won" else out.reason[:1].upper() + out.reason[1:]
         y = f.draw_wrapped(surf, reason, pygame.Rect(inner.x, y, inner.width, f.line_height(12) * 2), 12, T.TEXT,
                            max_lines=2)
-        f.draw(surf, f"Score {out.score:.0f} = {score_parts(s)}", (inner.x, y), 12, T.TEXT, width=inner.width)
+        f.draw(surf, f"Score {out.score:.0f} = {score_words(s)}", (inner.x, y), 12, T.TEXT, width=inner.width)
         y += f.line_height(12)
         objs = {o.id: o for o in s.params.objectives}
         met = ", ".join(objs[i].id.replace("_", " ") for i in out.met) or "none"

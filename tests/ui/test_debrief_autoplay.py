@@ -99,12 +99,12 @@ def test_interactive_loop_handles_input_and_quits(app, diplosim_home):
 
 def test_the_debrief_says_where_the_score_comes_from(app):
     from diplosim.engine import get_policy
-    from diplosim.ui.debrief import score_parts
+    from diplosim.ui.debrief import score_words
 
     s = app.session
     while not s.game.over:
         s.game.play_policy_turn(get_policy("greedy"))
-    words = score_parts(s)
+    words = score_words(s)
     met = sum(o.points for i, o in enumerate(s.params.objectives) if s.game.state.objective_met[0, i])
     terms = len(s.loaded.scenario.score)
     assert words.startswith(f"{met:g} of {sum(o.points for o in s.params.objectives):g} points from objectives")
