@@ -51,7 +51,8 @@ def resolve_choices(params: Params, s: State, choice: np.ndarray, log: list[LogE
                         log.append(LogEntry(int(w), int(s.turn[w]), "choice", f"{event.title}: you chose "
                                             f"'{option.label}'", option.text, int(ev.country[e])))
                         if causes is not None and ev.country[e] >= 0:
-                            causes.add(int(w), int(ev.country[e]), f"your answer to '{event.title}'")
+                            causes.add(int(w), int(ev.country[e]), f"your answer to '{event.title}'",
+                                       rights_sign(option.effects, params.country_ids[ev.country[e]]))
         s.awaiting[:, e] &= s.done
 
 
@@ -86,7 +87,8 @@ def fire_events(params: Params, s: State, log: list[LogEntry] | None, causes: Ca
                                     event.text + effects_words(params, event.effects, int(ev.country[e])),
                                     int(ev.country[e])))
                 if causes is not None and ev.country[e] >= 0:
-                    causes.add(int(w), int(ev.country[e]), f"the event '{event.title}'")
+                    causes.add(int(w), int(ev.country[e]), f"the event '{event.title}'",
+                               rights_sign(event.effects, params.country_ids[ev.country[e]]))
 
 
 def apply_pending(params: Params, s: State) -> None:
@@ -114,6 +116,14 @@ def _apply_pending(country, player, pending_country, pending_player, turn, done)
 def awaiting_events(params: Params, s: State, world: int = 0) -> list[int]:
     """Indexes of the events waiting for the player's choice in a world."""
     return [int(e) for e in np.nonzero(s.awaiting[world])[0]]
+
+
+def rights_sign(effects, country_id: str) -> int:
+    """+1 when effects can only raise a country's rights, -1 when only lower them, 0 when they do
+    not touch them directly: so a crackdown is never given as the cause of an improvement."""
+    total = sum(x.add for x in effects
+                if x.field.split(".")[0] in ("target", "all", country_id) and x.field.split(".")[1:2] == ["rights"])
+    return int(total > 0) - int(total < 0)
 
 
 def effects_words(params: Params, effects, country: int) -> str:

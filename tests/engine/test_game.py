@@ -218,3 +218,18 @@ def test_an_answer_the_budget_cannot_pay_for_is_refused_and_never_free(tmp_path)
     assert any(e.kind == "warning" and "Pay them off" in e.text for e in entries)
     assert any(e.kind == "choice" and "Stay quiet" in e.text for e in entries)
     assert float(g.state.player_field("budget")[0]) > budget - 200 + 1
+
+
+def test_an_event_that_lowers_rights_is_never_the_cause_of_an_improvement(params):
+    from diplosim.engine.events import fire_events
+    from diplosim.engine.log import Causes
+
+    g = Game(params, 1)
+    for _ in range(2):
+        g.end_turn()
+    s, causes = g.state.copy(), Causes()
+    s.turn[:] = 3  # the crackdown's turn: expression in Proudland -5
+    fire_events(params, s, [], causes)
+    proudland = params.country_index("proudland")
+    assert causes.of(0, proudland, sign=-1) == ["the event 'Crackdown'"]
+    assert causes.of(0, proudland, sign=+1) == []
