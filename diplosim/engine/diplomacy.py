@@ -292,7 +292,7 @@ def _log_action(params, s, tool, target, requested, active, codes, stalled, succ
                 cause = ("your service carried it through" if success[w] else
                          "it did not take hold this time; your service's inertia makes such reforms slip")
         log.append(LogEntry(int(w), turn, "action", text, cause, c if tt.target_kind[t] <= 1 else -1))
-        if face_cost[w] >= 1 and causes is not None:
+        if face_cost[w] >= 3 and causes is not None:  # a point or two of face explains nothing
             causes.add(int(w), c, f"your '{name}' cost their government {face_cost[w]:.0f} face")
         if backfire[w]:
             log.append(LogEntry(int(w), turn, "action", f"{params.country_names[c]} rebutted your claims",
