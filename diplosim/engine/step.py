@@ -125,7 +125,7 @@ def _log_turn(params, s, live, played, decision, before, before_face, lost_now, 
                                         "; ".join(why), c))
             face_drop = before_face[w, c] - s.face[w, c]
             if face_drop >= 5.0:
-                entries.append(LogEntry(int(w), turn, "change", f"{name}'s government lost {face_drop:.0f} face",
+                entries.append(LogEntry(int(w), turn, "change", f"{name}'s government lost {face_drop:.0f} face this turn (net of its recovery)",
                                         "; ".join(causes.of(int(w), c)) or "public pressure", c))
         if lost_now[w]:
             entries.append(LogEntry(int(w), turn, "objective", "The game is lost",
