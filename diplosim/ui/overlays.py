@@ -109,6 +109,12 @@ class EventModal(Overlay):
         self.layout_for = None
         self.opened = time.monotonic()
 
+    def _default(self) -> str:
+        """The answer taken when none is given: the engine's own default (params.events.default_choice)."""
+        p = self.app.session.params
+        e = [ev.id for ev in p.events.events].index(self.event_id)
+        return p.events.events[e].choices[int(p.events.default_choice[e])].id
+
     def _choose(self, choice_id: str) -> None:
         session = self.app.session
         why = session.game.check_choice(self.event_id, choice_id)
@@ -142,7 +148,7 @@ class EventModal(Overlay):
             f.draw(surf, line, (x, y), 13, T.TEXT)
             y += lh13
         y += f.px(8)
-        default = ev.default or (ev.choices[0].id if ev.choices else "")
+        default = self._default() if ev.choices else ""
         self.buttons = []
         for k, (choice, lines) in enumerate(zip(ev.choices, choice_lines)):
             why = session.game.check_choice(self.event_id, choice.id)
@@ -169,7 +175,7 @@ class EventModal(Overlay):
             elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
                 ev = self.app.session.event(self.event_id)
                 if ev.choices:  # the default, as the dialog says; the next Enter ends the turn
-                    self._choose(ev.default or ev.choices[0].id)
+                    self._choose(self._default())
                 else:
                     self.close()
             elif pygame.K_1 <= event.key <= pygame.K_9:
