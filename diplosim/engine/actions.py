@@ -65,13 +65,8 @@ def has_preconditions(params: Params) -> np.ndarray:
 
 def precondition_passes(params: Params, s: State) -> np.ndarray:
     """Whether each tool's preconditions hold against each country (W, T, C): the scenario's own
-    tests, compiled from its conditions (numpy)."""
-    w, n_c = s.worlds, params.n_countries
-    passes = np.ones((w, params.n_tools, n_c), dtype=bool)
-    for t, pre in enumerate(params.tools.preconditions):
-        for test, _ in pre:
-            passes[:, t] &= np.broadcast_to(test(s), (w, n_c))
-    return passes
+    conditions, compiled."""
+    return params.tools.all_preconditions(s)
 
 
 @jit

@@ -6,13 +6,13 @@ per candidate target country (answers that do not depend on the target broadcast
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from diplosim.engine import layout
+from diplosim.engine.compiled import jit
 from diplosim.engine.sums import country_mean, theme_mean, theme_min
 from diplosim.scenario.models import Condition
 from diplosim.scenario.vocabulary import FieldRef, parse_field
@@ -23,9 +23,6 @@ if TYPE_CHECKING:
 Reader = Callable[["State"], np.ndarray]
 Test = Callable[["State"], np.ndarray]
 Progress = Callable[["State"], np.ndarray]
-
-_OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
-        "==": operator.eq, "!=": operator.ne}
 
 
 def _country_values(ref: FieldRef, theme_index: dict[str, int]) -> Reader:
@@ -70,31 +67,206 @@ def compile_reader(path: str, themes: list[str], countries: list[str]) -> Reader
 
 
 def compile_condition(cond: Condition, themes: list[str], countries: list[str]) -> Test:
-    """Compile a condition tree into a vectorised test state -> bool array broadcastable to (W, C)."""
-    if cond.field is not None:
-        read = compile_reader(cond.field, themes, countries)
-        op, value = _OPS[cond.op], float(cond.value)
-        return lambda s: op(read(s), value)
-    if cond.all is not None:
-        parts = [compile_condition(c, themes, countries) for c in cond.all]
+    """Compile a condition tree into a vectorised test state -> bool array (W, C)."""
+    program = compile_programs([cond], themes, countries)
+    return lambda s: program(s)[:, 0]
 
-        def all_of(s: State) -> np.ndarray:
-            out = np.ones((s.worlds, 1), dtype=bool)
-            for p in parts:
-                out = out & p(s)
-            return out
-        return all_of
-    if cond.any is not None:
-        parts = [compile_condition(c, themes, countries) for c in cond.any]
 
-        def any_of(s: State) -> np.ndarray:
-            out = np.zeros((s.worlds, 1), dtype=bool)
-            for p in parts:
-                out = out | p(s)
-            return out
-        return any_of
-    inner = compile_condition(cond.not_, themes, countries)
-    return lambda s: ~inner(s)
+# A compiled condition is its tree in postfix order, one row per node, so that one compiled loop
+# can answer many conditions for every world in a single pass (preconditions, events, objectives).
+_LEAF, _ALL, _ANY, _NOT = range(4)
+_TARGET, _MEAN, _MIN, _MAX, _PLAYER, _TURN = -1, -2, -3, -4, -5, -6
+_SUBJECTS = {"target": _TARGET, "mean": _MEAN, "min": _MIN, "max": _MAX, "player": _PLAYER, "turn": _TURN}
+# Where a leaf reads: a country column, a theme mean of rights or estimates, an estimate theme, the
+# derived leverage and abuse, a player column, the turn. Abuse and the turn are read as float64,
+# the rest in the engine's float32.
+_COLUMN, _RIGHTS_MEAN, _ESTIMATE, _ESTIMATE_MEAN, _LEVERAGE, _ABUSE, _PLAYER_COLUMN, _TURN_NUMBER = range(8)
+_OP_CODES = {"<": 0, "<=": 1, ">": 2, ">=": 3, "==": 4, "!=": 5}
+
+
+class Programs:
+    """Several conditions compiled together; calling it on a state answers them all (W, P, C).
+    An empty list of conditions (all of nothing) always holds."""
+
+    def __init__(self, code: np.ndarray, value: np.ndarray, offsets: np.ndarray) -> None:
+        self.code, self.value, self.offsets = code, value, offsets
+
+    def __len__(self) -> int:
+        return self.offsets.shape[0] - 1
+
+    def __call__(self, s: State) -> np.ndarray:
+        out = np.empty((s.worlds, len(self), s.country.shape[1]), dtype=bool)
+        _evaluate(self.code, self.value, self.offsets, s.country, s.estimate, s.leverage, s.abuse, s.player,
+                  s.turn, out)
+        return out
+
+
+def compile_programs(conditions: list[Condition | list[Condition] | None], themes: list[str],
+                     countries: list[str]) -> Programs:
+    """Compile conditions (a list stands for all of them, None for none) for one pass over worlds."""
+    rows: list[tuple[int, int, int, int, int]] = []
+    values: list[float] = []
+    offsets = [0]
+    theme_index = {t: i for i, t in enumerate(themes)}
+
+    def emit(cond: Condition) -> None:
+        if cond.field is not None:
+            subject, source, column, wide = _leaf_code(parse_field(cond.field, themes=themes, countries=countries,
+                                                              writable=False), theme_index, countries)
+            # float32 quantities compare with the value in float32, as numpy compares them.
+            value = float(cond.value) if wide else float(np.float32(cond.value))
+            rows.append((_LEAF, subject, source, column, _OP_CODES[cond.op]))
+            values.append(value)
+            return
+        parts = cond.all if cond.all is not None else cond.any
+        if parts is None:
+            emit(cond.not_)
+            rows.append((_NOT, 0, 0, 0, 0))
+        else:
+            for part in parts:
+                emit(part)
+            rows.append((_ALL if cond.all is not None else _ANY, len(parts), 0, 0, 0))
+        values.append(0.0)
+
+    for cond in conditions:
+        group = [] if cond is None else (cond if isinstance(cond, list) else [cond])
+        for part in group:
+            emit(part)
+        if len(group) != 1:
+            rows.append((_ALL, len(group), 0, 0, 0))
+            values.append(0.0)
+        offsets.append(len(rows))
+    return Programs(np.array(rows, dtype=np.int64).reshape(-1, 5), np.array(values, dtype=np.float64),
+                    np.array(offsets, dtype=np.int64))
+
+
+def _leaf_code(ref: FieldRef, theme_index: dict[str, int], countries: list[str]) -> tuple[int, int, int, bool]:
+    """(subject, source, column, read in float64) of a leaf's field."""
+    if ref.subject == "turn":
+        return _TURN, _TURN_NUMBER, 0, True
+    if ref.subject == "player":
+        return _PLAYER, _PLAYER_COLUMN, layout.PLAYER[ref.name], False
+    subject = _SUBJECTS.get(ref.subject, countries.index(ref.subject) if ref.subject in countries else _TARGET)
+    if ref.name in ("rights", "estimate"):
+        if ref.theme is None:
+            return subject, (_RIGHTS_MEAN if ref.name == "rights" else _ESTIMATE_MEAN), 0, False
+        h = theme_index[ref.theme]
+        return subject, *((_COLUMN, layout.RIGHTS0 + h) if ref.name == "rights" else (_ESTIMATE, h)), False
+    if ref.name == "leverage":
+        return subject, _LEVERAGE, 0, False
+    if ref.name == "abuse":
+        return subject, _ABUSE, 0, True
+    return subject, _COLUMN, layout.COUNTRY[ref.name], False
+
+
+@jit
+def _values(source, column, country, estimate, leverage, abuse, j0, j1, out):
+    """Countries [j0, j1)'s values of a leaf's field (W, C), float32 values kept exactly in float64."""
+    n_w = out.shape[0]
+    n_h = estimate.shape[2]
+    if source == _RIGHTS_MEAN or source == _ESTIMATE_MEAN:  # theme_mean's order and float32 arithmetic
+        table, first = (country, layout.RIGHTS0) if source == _RIGHTS_MEAN else (estimate, 0)
+        for w in range(n_w):
+            for j in range(j0, j1):
+                total = table[w, j, first]
+                for h in range(1, n_h):
+                    total += table[w, j, first + h]
+                out[w, j] = total / np.float32(n_h)
+    elif source == _COLUMN or source == _ESTIMATE:
+        table = country if source == _COLUMN else estimate
+        for w in range(n_w):
+            for j in range(j0, j1):
+                out[w, j] = table[w, j, column]
+    elif source == _LEVERAGE:
+        for w in range(n_w):
+            for j in range(j0, j1):
+                out[w, j] = leverage[w, j]
+    else:
+        for w in range(n_w):
+            for j in range(j0, j1):
+                out[w, j] = 1.0 if abuse[w, j] else 0.0
+
+
+@jit
+def _compare(x, op, value):
+    if op == 0:
+        return x < value
+    if op == 1:
+        return x <= value
+    if op == 2:
+        return x > value
+    if op == 3:
+        return x >= value
+    if op == 4:
+        return x == value
+    return x != value
+
+
+@jit
+def _leaf(row, value, country, estimate, leverage, abuse, player, turn, values, held):
+    """Answer one leaf for every world and candidate target country into held (W, C)."""
+    subject, source, column, op = row[1], row[2], row[3], row[4]
+    n_w, n_c = held.shape
+    if subject != _TURN and subject != _PLAYER:
+        j0, j1 = (subject, subject + 1) if subject >= 0 else (0, n_c)
+        _values(source, column, country, estimate, leverage, abuse, j0, j1, values)
+    if subject == _TARGET:
+        for w in range(n_w):
+            for j in range(n_c):
+                held[w, j] = _compare(values[w, j], op, value)
+        return
+    for w in range(n_w):
+        if subject == _TURN or subject == _PLAYER:
+            x = np.float64(turn[w]) if subject == _TURN else np.float64(player[w, column])
+        elif subject >= 0:
+            x = values[w, subject]
+        elif subject == _MEAN and source == _ABUSE:  # country_mean's order, in float64
+            x = values[w, 0]
+            for j in range(1, n_c):
+                x += values[w, j]
+            x = x / n_c
+        elif subject == _MEAN:  # in float32
+            total = np.float32(values[w, 0])
+            for j in range(1, n_c):
+                total += np.float32(values[w, j])
+            x = np.float64(total / np.float32(n_c))
+        else:
+            x = values[w, 0]
+            for j in range(1, n_c):
+                x = min(x, values[w, j]) if subject == _MIN else max(x, values[w, j])
+        answer = _compare(x, op, value)
+        for j in range(n_c):
+            held[w, j] = answer
+
+
+@jit
+def _evaluate(code, value, offsets, country, estimate, leverage, abuse, player, turn, out):
+    n_w, n_p, n_c = out.shape
+    stack = np.empty((code.shape[0] + 1, n_w, n_c), dtype=np.bool_)
+    values = np.empty((n_w, n_c))
+    for p in range(n_p):
+        top = 0
+        for i in range(offsets[p], offsets[p + 1]):
+            kind = code[i, 0]
+            if kind == _LEAF:
+                _leaf(code[i], value[i], country, estimate, leverage, abuse, player, turn, values, stack[top])
+                top += 1
+            elif kind == _NOT:
+                for w in range(n_w):
+                    for j in range(n_c):
+                        stack[top - 1, w, j] = not stack[top - 1, w, j]
+            else:
+                n, every = code[i, 1], kind == _ALL
+                for w in range(n_w):
+                    for j in range(n_c):
+                        held = every
+                        for k in range(top - n, top):
+                            held = (held and stack[k, w, j]) if every else (held or stack[k, w, j])
+                        stack[top - n, w, j] = held
+                top = top - n + 1
+        for w in range(n_w):
+            for j in range(n_c):
+                out[w, p, j] = stack[0, w, j]
 
 
 def compile_progress(cond: Condition, themes: list[str], countries: list[str],

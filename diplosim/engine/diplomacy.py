@@ -230,12 +230,12 @@ def _risks(params: Params, s: State, t: np.ndarray, target: np.ndarray, live: np
     if n_r == 0:
         return []
     u = rng.uniform(s.seed, s.turn, rng.Purpose.RISK, (n_r,), salt=slot)
+    held = tt.risk_conditions(s) if any(w is not None for w in tt.risk_when) else None  # (W, R, C)
     struck = []
     for r in range(n_r):
         mask = live & (t == tt.risk_tool[r]) & (u[:, r] < tt.risk_chance[r])
         if tt.risk_when[r] is not None:
-            mask &= np.broadcast_to(tt.risk_when[r](s), (s.worlds, params.n_countries))[
-                np.arange(s.worlds), np.maximum(target, 0)]
+            mask &= held[np.arange(s.worlds), r, np.maximum(target, 0)]
         if mask.any():
             schedule(params, s, tt.risk_effects, np.full(s.worlds, r), target, m, mask)
             struck.append((r, mask))

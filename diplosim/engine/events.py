@@ -65,6 +65,7 @@ def fire_events(params: Params, s: State, log: list[LogEntry] | None, causes: Ca
     u = rng.uniform(s.seed, s.turn, rng.Purpose.EVENT, (n_e,))
     live = ~s.done
     ones = np.ones(s.worlds, dtype=np.float32)
+    triggered = ev.triggers(s) if any(w is not None for w in ev.when) else None  # (W, E, C)
     for e, event in enumerate(ev.events):
         fire = live & (u[:, e] < ev.chance[e])
         if event.once:
@@ -72,7 +73,7 @@ def fire_events(params: Params, s: State, log: list[LogEntry] | None, causes: Ca
         if ev.turn[e] >= 0:
             fire &= s.turn == ev.turn[e]
         if ev.when[e] is not None:
-            held = np.broadcast_to(ev.when[e](s), (s.worlds, params.n_countries))
+            held = triggered[:, e]
             fire &= held[:, max(ev.country[e], 0)] if ev.country[e] >= 0 else held.any(axis=1)
         if not fire.any():
             continue

@@ -10,16 +10,13 @@ from diplosim.engine.params import Params
 from diplosim.engine.state import State
 
 
-def _holds(params: Params, s: State, o: int) -> np.ndarray:
-    return np.broadcast_to(params.objective_tests[o](s), (s.worlds, params.n_countries)).all(axis=1)
-
-
 def update_objectives(params: Params, s: State, played: np.ndarray, final: np.ndarray) -> None:
     """After a turn: mark objectives met or failed. `played` is the turn just played per world,
     `final` marks worlds whose game ends now."""
     live = ~s.done
+    held = params.objective_conditions(s).all(axis=2)  # (W, O)
     for o, obj in enumerate(params.objectives):
-        holds = _holds(params, s, o)
+        holds = held[:, o]
         open_ = live & ~s.objective_met[:, o] & ~s.objective_failed[:, o]
         if obj.kind == "reach":
             deadline = params.objective_deadline[o]

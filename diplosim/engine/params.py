@@ -10,9 +10,11 @@ import numpy as np
 
 from diplosim.engine import layout
 from diplosim.engine.conditions import (
+    Programs,
     Progress,
     Test,
     compile_condition,
+    compile_programs,
     compile_progress,
     compile_reader,
     describe,
@@ -44,11 +46,13 @@ class ToolTable:
     cooldown: np.ndarray
     intervention: np.ndarray  # (T,) bool
     preconditions: tuple[tuple[tuple[Test, str], ...], ...]  # per tool: (test, description)
+    all_preconditions: Programs  # per tool, all of its preconditions, answered in one pass
     effects: EffectBlock  # rows 2 t (landed: always + on_success) and 2 t + 1 (rebuffed: always + on_failure)
     risk_tool: np.ndarray  # (R,) which tool each risk belongs to
     risk_chance: np.ndarray  # (R,)
     risk_when: tuple[Test | None, ...]
     risk_text: tuple[str, ...]
+    risk_conditions: Programs  # per risk, its condition (always true without one)
     risk_effects: EffectBlock  # leading axis R
 
     @property
@@ -66,6 +70,7 @@ class EventTable:
     turn: np.ndarray  # (E,) fixed turn or -1
     chance: np.ndarray  # (E,) per-turn probability (1 when unset)
     when: tuple[Test | None, ...]
+    triggers: Programs  # per event, its condition (always true without one)
     effects: EffectBlock  # leading axis E
     choice_effects: tuple[EffectBlock | None, ...]  # per event, leading axis = its choices
     default_choice: np.ndarray  # (E,) index of the default choice (0 when none)
@@ -103,6 +108,7 @@ class Params:
     events: EventTable
     objectives: tuple[Objective, ...]
     objective_tests: tuple[Test, ...]
+    objective_conditions: Programs  # the objectives' conditions, answered in one pass
     objective_progress: tuple[Progress, ...]  # how close each objective is, 0-1 (for bots)
     objective_deadline: np.ndarray  # (O,) last turn a reach objective may be met
     score_readers: tuple = ()  # (reader, weight) pairs added to the score at the end
@@ -169,11 +175,13 @@ def _tool_table(tools: tuple[Tool, ...], themes: list[str], countries: list[str]
         intervention=np.array([t.category == "intervention" for t in tools]),
         preconditions=tuple(tuple((compile_condition(c, themes, countries), describe(c, names)) for c in t.preconditions)
                             for t in tools),
+        all_preconditions=compile_programs([list(t.preconditions) for t in tools], themes, countries),
         effects=stacked,
         risk_tool=np.array([i for i, _ in risks], dtype=np.int64),
         risk_chance=np.array([r.chance for _, r in risks], dtype=np.float64),
         risk_when=tuple(compile_condition(r.when, themes, countries) if r.when else None for _, r in risks),
         risk_text=tuple(r.text for _, r in risks),
+        risk_conditions=compile_programs([r.when for _, r in risks], themes, countries),
         risk_effects=risk_effects,
     )
 
@@ -196,6 +204,7 @@ def _event_table(events: tuple[Event, ...], themes: list[str], countries: list[s
         chance=np.array([e.chance if e.chance is not None else (1.0 / e.mean_turns if e.mean_turns else 1.0)
                          for e in events]),
         when=tuple(compile_condition(e.when, themes, countries) if e.when else None for e in events),
+        triggers=compile_programs([e.when for e in events], themes, countries),
         effects=effects,
         choice_effects=choice_effects,
         default_choice=np.array([default_index(e) for e in events], dtype=np.int64),
@@ -258,6 +267,8 @@ def _build_params(loaded: LoadedScenario) -> Params:
         commerce_weight=p.commerce_weight, security_weight=p.security_weight,
         tools=_tool_table(tuple(loaded.tools), themes, countries, horizon, {c.id: c.name for c in sc.countries}),
         events=_event_table(tuple(sc.events), themes, countries, horizon),
-        objectives=tuple(sc.objectives), objective_tests=objective_tests, objective_progress=objective_progress, objective_deadline=deadline,
+        objectives=tuple(sc.objectives), objective_tests=objective_tests,
+        objective_conditions=compile_programs([o.condition for o in sc.objectives], themes, countries),
+        objective_progress=objective_progress, objective_deadline=deadline,
         score_readers=score_readers, available=np.ones(len(loaded.tools), dtype=bool),
     )
