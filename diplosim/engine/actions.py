@@ -176,19 +176,26 @@ def schedule(params: Params, s: State, block: EffectBlock, row: np.ndarray, targ
 @jit
 def _schedule(pending_country, pending_player, turn, row, target, scale, mask, offsets, where, delay, country, field,
               fixed, scaled):
-    horizon = pending_country.shape[1]
     for w in range(pending_country.shape[0]):
-        if not mask[w]:
-            continue
-        r, sc, tgt, now = row[w], scale[w], max(target[w], 0), turn[w] % horizon
-        for e in range(offsets[r], offsets[r + 1]):
-            slot = now + delay[e]  # delays are shorter than the buffer: one wrap at most
-            if slot >= horizon:
-                slot -= horizon
-            value = fixed[e] + scaled[e] * sc
-            if where[e] == 0:
-                pending_country[w, slot, tgt, field[e]] += value
-            elif where[e] == 1:
-                pending_player[w, slot, field[e]] += value
-            else:
-                pending_country[w, slot, country[e], field[e]] += value
+        if mask[w]:
+            schedule_one(pending_country, pending_player, w, turn[w], row[w], target[w], scale[w], offsets, where,
+                         delay, country, field, fixed, scaled)
+
+
+@jit
+def schedule_one(pending_country, pending_player, w, turn, r, target, scale, offsets, where, delay, country, field,
+                 fixed, scaled):
+    """schedule() of row r for world w alone, callable from other compiled loops."""
+    horizon = pending_country.shape[1]
+    tgt, now = max(target, 0), turn % horizon
+    for e in range(offsets[r], offsets[r + 1]):
+        slot = now + delay[e]  # delays are shorter than the buffer: one wrap at most
+        if slot >= horizon:
+            slot -= horizon
+        value = fixed[e] + scaled[e] * scale
+        if where[e] == 0:
+            pending_country[w, slot, tgt, field[e]] += value
+        elif where[e] == 1:
+            pending_player[w, slot, field[e]] += value
+        else:
+            pending_country[w, slot, country[e], field[e]] += value

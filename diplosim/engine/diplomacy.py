@@ -21,6 +21,7 @@ from diplosim.engine.actions import (
     pay_one,
     precondition_passes,
     schedule,
+    schedule_one,
     target_column,
 )
 from diplosim.engine.compiled import jit
@@ -37,8 +38,8 @@ CAPITAL, BUDGET, CREDIBILITY, INERTIA, FLUENCY = L.CAPITAL, L.BUDGET, L.CREDIBIL
 COMMERCE, PSECURITY, FACE, RELATIONS, RESISTANCE = L.COMMERCE, L.PSECURITY, L.FACE, L.RELATIONS, L.RESISTANCE
 CULTURAL_DISTANCE, EVIDENCE, LEGITIMACY, COALITION = L.CULTURAL_DISTANCE, L.EVIDENCE, L.LEGITIMACY, L.COALITION
 TRADE, SECURITY, UNCERTAINTY = L.TRADE, L.SECURITY, L.UNCERTAINTY
-STALL, ACCEPT, VOTE, BACKFIRE = (int(p) for p in (rng.Purpose.STALL, rng.Purpose.ACCEPT, rng.Purpose.VOTE,
-                                                   rng.Purpose.BACKFIRE))
+STALL, ACCEPT, VOTE, BACKFIRE, RISK = (int(p) for p in (rng.Purpose.STALL, rng.Purpose.ACCEPT, rng.Purpose.VOTE,
+                                                         rng.Purpose.BACKFIRE, rng.Purpose.RISK))
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ def take_action(params: Params, s: State, tool: np.ndarray, target: np.ndarray, 
     tt, k = params.tools, params.constants
     w = s.worlds
     requested = (tool >= 0) & ~s.done
+    if not requested.any():
+        return
     # Orders naming no tool or country of this scenario are refused like any other illegal order.
     known = (tool < params.n_tools) & (target < params.n_countries)
     t = np.where(known, np.maximum(tool, 0), 0)
@@ -224,22 +227,32 @@ def _resolve(country, player, leverage, pressure, econ_pressure, face_lost, pres
 
 
 def _risks(params: Params, s: State, t: np.ndarray, target: np.ndarray, live: np.ndarray, m: np.ndarray,
-           slot: int) -> list[tuple[int, np.ndarray]]:
+           slot: int) -> np.ndarray:
+    """Roll the risks of each landed order's tool; schedule the effects of those that strike (W, R)."""
     tt = params.tools
-    n_r = tt.risk_chance.shape[0]
-    if n_r == 0:
-        return []
-    u = rng.uniform(s.seed, s.turn, rng.Purpose.RISK, (n_r,), salt=slot)
-    held = tt.risk_conditions(s) if any(w is not None for w in tt.risk_when) else None  # (W, R, C)
-    struck = []
-    for r in range(n_r):
-        mask = live & (t == tt.risk_tool[r]) & (u[:, r] < tt.risk_chance[r])
-        if tt.risk_when[r] is not None:
-            mask &= held[np.arange(s.worlds), r, np.maximum(target, 0)]
-        if mask.any():
-            schedule(params, s, tt.risk_effects, np.full(s.worlds, r), target, m, mask)
-            struck.append((r, mask))
+    struck = np.zeros((s.worlds, tt.risk_chance.shape[0]), dtype=bool)
+    if struck.shape[1] == 0 or not live.any():
+        return struck
+    conditioned = np.array([w is not None for w in tt.risk_when])
+    held = tt.risk_conditions(s) if conditioned.any() else np.zeros((0, 0, 0), dtype=bool)  # (W, R, C)
+    _strike(s.seed, s.turn, slot, t, target, live, m, tt.risk_tool, tt.risk_chance, conditioned, held, struck,
+            s.pending_country, s.pending_player, *tt.risk_effects.entries)
     return struck
+
+
+@jit
+def _strike(seed, turn, slot, tool, target, live, effect, risk_tool, chance, conditioned, held, struck,
+            pending_country, pending_player, offsets, where, delay, country, field, fixed, scaled):
+    for w in range(live.shape[0]):
+        if not live[w]:
+            continue
+        for r in range(risk_tool.shape[0]):
+            hit = (risk_tool[r] == tool[w] and uniform_one(seed[w], turn[w], RISK, slot, r) < np.float64(chance[r])
+                   and not (conditioned[r] and not held[w, r, max(target[w], 0)]))
+            if hit:
+                struck[w, r] = True
+                schedule_one(pending_country, pending_player, w, turn[w], r, target[w], effect[w], offsets, where,
+                             delay, country, field, fixed, scaled)
 
 
 def _hint(params: Params, tool_id: str, text: str) -> str:
@@ -302,6 +315,5 @@ def _log_action(params, s, tool, target, requested, active, codes, stalled, succ
         if hypocrisy[w]:
             log.append(LogEntry(int(w), turn, "action", "Charges of hypocrisy: you spare a worse ally",
                                 "criticising a partner while ignoring an ally's worse record; credibility -3", c))
-        for r, mask in struck:
-            if mask[w]:
-                log.append(LogEntry(int(w), turn, "action", f"Risk: {tt.risk_text[r]}", name, c))
+        for r in np.nonzero(struck[w])[0]:
+            log.append(LogEntry(int(w), turn, "action", f"Risk: {tt.risk_text[r]}", name, c))

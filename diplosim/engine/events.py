@@ -7,53 +7,72 @@ import numpy as np
 
 from diplosim.engine import layout as L
 from diplosim.engine import rng
-from diplosim.engine.actions import schedule
+from diplosim.engine.actions import schedule_one
 from diplosim.engine.compiled import jit
 from diplosim.engine.conditions import field_words
 from diplosim.engine.log import Causes, LogEntry
 from diplosim.engine.params import Params
 from diplosim.engine.state import State
 
+F = np.float32
+BUDGET = L.BUDGET
+
 
 def resolve_choices(params: Params, s: State, choice: np.ndarray, log: list[LogEntry] | None,
                     causes: Causes | None) -> None:
-    """Apply the answers to events waiting for a choice (the default where none was given)."""
+    """Apply the answers to events waiting for a choice (the default where none was given). An
+    answer the budget cannot pay for, counting what earlier answers this turn promised, is not
+    taken: the default stands instead."""
     ev = params.events
-    ones = np.ones(s.worlds, dtype=np.float32)
-    promised = np.zeros(s.worlds)  # budget already promised to earlier answers this turn
-    for e, event in enumerate(ev.events):
-        waiting = s.awaiting[:, e] & ~s.done
-        if not event.choices or not waiting.any():
+    if not ev.n_choices.any():
+        return
+    picked = np.full(s.awaiting.shape, -1, dtype=np.int64)
+    refused = np.zeros(s.awaiting.shape, dtype=bool)
+    _answer(s.player, s.awaiting, s.done, s.turn, choice, ev.n_choices, ev.default_choice, ev.first_answer,
+            ev.answer_cost, ev.country, picked, refused, s.pending_country, s.pending_player, *ev.answers.entries)
+    if log is not None:
+        _log_answers(params, s, choice, picked, refused, log, causes)
+
+
+@jit
+def _answer(player, awaiting, done, turn, choice, n_choices, default_choice, first_answer, answer_cost, subject,
+            picked, refused, pending_country, pending_player, offsets, where, delay, country, field, fixed, scaled):
+    for w in range(awaiting.shape[0]):
+        if done[w]:
             continue
-        picked = np.where((choice[:, e] >= 0) & (choice[:, e] < len(event.choices)), choice[:, e],
-                          ev.default_choice[e])
-        # An answer the budget cannot pay for is not taken: the default stands instead.
-        unaffordable = waiting & (ev.choice_cost[e][picked] > s.player[:, L.BUDGET] - promised + 1e-6) & \
-            (picked != ev.default_choice[e])
-        if unaffordable.any():
-            if log is not None:
-                for w in np.nonzero(unaffordable)[0]:
-                    option, default = event.choices[int(picked[w])], event.choices[int(ev.default_choice[e])]
-                    log.append(LogEntry(int(w), int(s.turn[w]), "warning",
-                                        f"{event.title}: '{option.label}' needs {ev.choice_cost[e][picked[w]]:g} "
-                                        f"from the budget, which has {s.player[w, L.BUDGET] - promised[w]:.0f} left",
-                                        f"the default answer, '{default.label}', was taken instead",
-                                        int(ev.country[e])))
-            picked = np.where(unaffordable, ev.default_choice[e], picked)
-        promised += np.where(waiting, ev.choice_cost[e][picked], 0.0)
-        target = np.full(s.worlds, ev.country[e])
-        for i, option in enumerate(event.choices):
-            mask = waiting & (picked == i)
-            if mask.any():
-                schedule(params, s, ev.choice_effects[e], np.full(s.worlds, i), target, ones, mask)
-                if log is not None:
-                    for w in np.nonzero(mask)[0]:
-                        log.append(LogEntry(int(w), int(s.turn[w]), "choice", f"{event.title}: you chose "
-                                            f"'{option.label}'", option.text, int(ev.country[e])))
-                        if causes is not None and ev.country[e] >= 0:
-                            causes.add(int(w), int(ev.country[e]), f"your answer to '{event.title}'",
-                                       rights_sign(option.effects, params.country_ids[ev.country[e]]))
-        s.awaiting[:, e] &= s.done
+        promised = 0.0  # budget already promised to earlier answers this turn
+        for e in range(awaiting.shape[1]):
+            if n_choices[e] == 0 or not awaiting[w, e]:
+                continue
+            default = default_choice[e]
+            pick = choice[w, e] if 0 <= choice[w, e] < n_choices[e] else default
+            if pick != default and (np.float64(answer_cost[first_answer[e] + pick])
+                                    > np.float64(player[w, BUDGET]) - promised + 1e-6):
+                refused[w, e] = True
+                pick = default
+            promised += answer_cost[first_answer[e] + pick]
+            schedule_one(pending_country, pending_player, w, turn[w], first_answer[e] + pick, subject[e], F(1.0),
+                         offsets, where, delay, country, field, fixed, scaled)
+            picked[w, e] = pick
+            awaiting[w, e] = False
+
+
+def _log_answers(params: Params, s: State, choice: np.ndarray, picked: np.ndarray, refused: np.ndarray,
+                 log: list[LogEntry], causes: Causes | None) -> None:
+    ev = params.events
+    for w, e in zip(*np.nonzero(picked >= 0), strict=True):
+        event, c, turn = ev.events[e], int(ev.country[e]), int(s.turn[w])
+        option = event.choices[int(picked[w, e])]
+        if refused[w, e]:
+            wanted = int(choice[w, e])
+            promised = sum(ev.choice_cost[k][picked[w, k]] for k in range(e) if picked[w, k] >= 0)
+            log.append(LogEntry(int(w), turn, "warning",
+                                f"{event.title}: '{event.choices[wanted].label}' needs {ev.choice_cost[e][wanted]:g} "
+                                f"from the budget, which has {s.player[w, L.BUDGET] - promised:.0f} left",
+                                f"the default answer, '{option.label}', was taken instead", c))
+        log.append(LogEntry(int(w), turn, "choice", f"{event.title}: you chose '{option.label}'", option.text, c))
+        if causes is not None and c >= 0:
+            causes.add(int(w), c, f"your answer to '{event.title}'", rights_sign(option.effects, params.country_ids[c]))
 
 
 def fire_events(params: Params, s: State, log: list[LogEntry] | None, causes: Causes | None) -> None:
@@ -63,33 +82,45 @@ def fire_events(params: Params, s: State, log: list[LogEntry] | None, causes: Ca
     if n_e == 0:
         return
     u = rng.uniform(s.seed, s.turn, rng.Purpose.EVENT, (n_e,))
-    live = ~s.done
-    ones = np.ones(s.worlds, dtype=np.float32)
-    triggered = ev.triggers(s) if any(w is not None for w in ev.when) else None  # (W, E, C)
-    for e, event in enumerate(ev.events):
-        fire = live & (u[:, e] < ev.chance[e])
-        if event.once:
-            fire &= ~s.fired[:, e]
-        if ev.turn[e] >= 0:
-            fire &= s.turn == ev.turn[e]
-        if ev.when[e] is not None:
-            held = triggered[:, e]
-            fire &= held[:, max(ev.country[e], 0)] if ev.country[e] >= 0 else held.any(axis=1)
-        if not fire.any():
+    has_when = np.array([w is not None for w in ev.when])
+    triggered = ev.triggers(s) if has_when.any() else np.zeros((0, 0, 0), dtype=bool)  # (W, E, C)
+    fired_now = np.zeros((s.worlds, n_e), dtype=bool)
+    _fire(u, ev.chance, ev.once, ev.turn, has_when, triggered, ev.country, ev.n_choices, s.turn, s.done, s.fired,
+          s.awaiting, fired_now, s.pending_country, s.pending_player, *ev.effects.entries)
+    if log is not None:
+        for w, e in zip(*np.nonzero(fired_now), strict=True):
+            event, c = ev.events[e], int(ev.country[e])
+            log.append(LogEntry(int(w), int(s.turn[w]), "event", event.title,
+                                event.text + effects_words(params, event.effects, c), c))
+            if causes is not None and c >= 0:
+                causes.add(int(w), c, f"the event '{event.title}'", rights_sign(event.effects, params.country_ids[c]))
+
+
+@jit
+def _fire(u, chance, once, event_turn, has_when, triggered, subject, n_choices, turn, done, fired, awaiting,
+          fired_now, pending_country, pending_player, offsets, where, delay, country, field, fixed, scaled):
+    for w in range(u.shape[0]):
+        if done[w]:
             continue
-        s.fired[:, e] |= fire
-        target = np.full(s.worlds, ev.country[e])
-        schedule(params, s, ev.effects, np.full(s.worlds, e), target, ones, fire)
-        if event.choices:
-            s.awaiting[:, e] |= fire
-        if log is not None:
-            for w in np.nonzero(fire)[0]:
-                log.append(LogEntry(int(w), int(s.turn[w]), "event", event.title,
-                                    event.text + effects_words(params, event.effects, int(ev.country[e])),
-                                    int(ev.country[e])))
-                if causes is not None and ev.country[e] >= 0:
-                    causes.add(int(w), int(ev.country[e]), f"the event '{event.title}'",
-                               rights_sign(event.effects, params.country_ids[ev.country[e]]))
+        for e in range(u.shape[1]):
+            fire = u[w, e] < np.float64(chance[e])
+            fire = fire and not (once[e] and fired[w, e])
+            fire = fire and (event_turn[e] < 0 or turn[w] == event_turn[e])
+            if fire and has_when[e]:
+                if subject[e] >= 0:
+                    fire = triggered[w, e, subject[e]]
+                else:
+                    fire = False
+                    for j in range(triggered.shape[2]):
+                        fire = fire or triggered[w, e, j]
+            if not fire:
+                continue
+            fired_now[w, e] = True
+            fired[w, e] = True
+            schedule_one(pending_country, pending_player, w, turn[w], e, subject[e], F(1.0), offsets, where, delay,
+                         country, field, fixed, scaled)
+            if n_choices[e] > 0:
+                awaiting[w, e] = True
 
 
 def apply_pending(params: Params, s: State) -> None:

@@ -6,33 +6,47 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from diplosim.engine.compiled import jit
 from diplosim.engine.params import Params
 from diplosim.engine.state import State
+
+_KINDS = ("reach", "keep", "avoid")
 
 
 def update_objectives(params: Params, s: State, played: np.ndarray, final: np.ndarray) -> None:
     """After a turn: mark objectives met or failed. `played` is the turn just played per world,
     `final` marks worlds whose game ends now."""
-    live = ~s.done
-    held = params.objective_conditions(s).all(axis=2)  # (W, O)
-    for o, obj in enumerate(params.objectives):
-        holds = held[:, o]
-        open_ = live & ~s.objective_met[:, o] & ~s.objective_failed[:, o]
-        if obj.kind == "reach":
-            deadline = params.objective_deadline[o]
-            if obj.at_end:
-                judge = open_ & (final | (played >= deadline))
-                s.objective_met[:, o] |= judge & holds
-                s.objective_failed[:, o] |= judge & ~holds
+    kind = np.array([_KINDS.index(o.kind) for o in params.objectives], dtype=np.int64)
+    at_end = np.array([o.at_end for o in params.objectives], dtype=bool)
+    _judge(params.objective_conditions(s), kind, at_end, params.objective_deadline, played, final, s.done,
+           s.objective_met, s.objective_failed)
+
+
+@jit
+def _judge(held, kind, at_end, deadline, played, final, done, met, failed):
+    """A reach objective is met once it holds by its deadline (or judged at the deadline or the end
+    when at_end); keep fails the first turn it does not hold; avoid fails the first turn it does."""
+    for w in range(held.shape[0]):
+        if done[w]:
+            continue
+        for o in range(held.shape[1]):
+            if met[w, o] or failed[w, o]:
+                continue
+            holds = True
+            for j in range(held.shape[2]):
+                holds = holds and held[w, o, j]
+            if kind[o] == 0 and at_end[o]:
+                if final[w] or played[w] >= deadline[o]:
+                    met[w, o], failed[w, o] = holds, not holds
+            elif kind[o] == 0:
+                met[w, o] = holds and played[w] <= deadline[o]
+                failed[w, o] = not holds and (played[w] >= deadline[o] or final[w])
+            elif kind[o] == 1:
+                failed[w, o] = not holds
+                met[w, o] = holds and final[w]
             else:
-                s.objective_met[:, o] |= open_ & holds & (played <= deadline)
-                s.objective_failed[:, o] |= open_ & ~holds & ((played >= deadline) | final)
-        elif obj.kind == "keep":
-            s.objective_failed[:, o] |= open_ & ~holds
-            s.objective_met[:, o] |= open_ & holds & final
-        else:  # avoid
-            s.objective_failed[:, o] |= open_ & holds
-            s.objective_met[:, o] |= open_ & ~holds & final
+                failed[w, o] = holds
+                met[w, o] = not holds and final[w]
 
 
 def required_failed(params: Params, s: State) -> np.ndarray:

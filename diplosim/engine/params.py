@@ -71,10 +71,18 @@ class EventTable:
     chance: np.ndarray  # (E,) per-turn probability (1 when unset)
     when: tuple[Test | None, ...]
     triggers: Programs  # per event, its condition (always true without one)
+    once: np.ndarray  # (E,) bool: fires at most once
     effects: EffectBlock  # leading axis E
-    choice_effects: tuple[EffectBlock | None, ...]  # per event, leading axis = its choices
+    answers: EffectBlock  # every event's choices, event after event (leading axis: all answers)
+    first_answer: np.ndarray  # (E,) row of each event's first choice in `answers`
+    n_choices: np.ndarray  # (E,) how many choices each event offers (0: it asks nothing)
     default_choice: np.ndarray  # (E,) index of the default choice (0 when none)
-    choice_cost: tuple[np.ndarray, ...]  # per event, the budget each of its choices spends
+    answer_cost: np.ndarray  # (all answers,) the budget each choice spends
+
+    @property
+    def choice_cost(self) -> tuple[np.ndarray, ...]:
+        """Per event, the budget each of its choices spends."""
+        return tuple(self.answer_cost[f:f + n] for f, n in zip(self.first_answer, self.n_choices, strict=True))
 
 
 def choice_costs(event: Event) -> np.ndarray:
@@ -189,9 +197,9 @@ def _tool_table(tools: tuple[Tool, ...], themes: list[str], countries: list[str]
 def _event_table(events: tuple[Event, ...], themes: list[str], countries: list[str], horizon: int) -> EventTable:
     effects = _stack_or_empty([compile_effects(e.effects, themes, countries, horizon, scaled_allowed=False)
                                for e in events], themes, countries, horizon)
-    choice_effects = tuple(
-        stack_blocks([compile_effects(c.effects, themes, countries, horizon, scaled_allowed=False)
-                      for c in e.choices]) if e.choices else None for e in events)
+    answers = _stack_or_empty([compile_effects(c.effects, themes, countries, horizon, scaled_allowed=False)
+                               for e in events for c in e.choices], themes, countries, horizon)
+    n_choices = np.array([len(e.choices) for e in events], dtype=np.int64)
 
     def default_index(e: Event) -> int:
         ids = [c.id for c in e.choices]
@@ -205,10 +213,13 @@ def _event_table(events: tuple[Event, ...], themes: list[str], countries: list[s
                          for e in events]),
         when=tuple(compile_condition(e.when, themes, countries) if e.when else None for e in events),
         triggers=compile_programs([e.when for e in events], themes, countries),
+        once=np.array([e.once for e in events], dtype=bool),
         effects=effects,
-        choice_effects=choice_effects,
+        answers=answers,
+        first_answer=np.cumsum(n_choices) - n_choices,
+        n_choices=n_choices,
         default_choice=np.array([default_index(e) for e in events], dtype=np.int64),
-        choice_cost=tuple(choice_costs(e) for e in events),
+        answer_cost=np.concatenate([choice_costs(e) for e in events] + [np.zeros(0)]),
     )
 
 
