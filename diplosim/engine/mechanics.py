@@ -148,18 +148,20 @@ def rights_equilibrium(params: Params, s: State) -> np.ndarray:
 
 
 @jit
-def _equilibrium_of(c, c0, h):
-    shift = (F(0.3) * (c[CAPACITY] - c0[CAPACITY]) + F(0.3) * (c[CIVIL_SOCIETY] - c0[CIVIL_SOCIETY])
-             - F(0.25) * (c[RESISTANCE] - c0[RESISTANCE]) + F(0.1) * (c[STABILITY] - c0[STABILITY]))
-    return min(max(c0[RIGHTS0 + h] + shift, F(0.0)), F(100.0))
+def _equilibrium_shift(c, c0):
+    """How far changes in capacity, civil society, resistance and stability move what a government's
+    record can rest at."""
+    return (F(0.3) * (c[CAPACITY] - c0[CAPACITY]) + F(0.3) * (c[CIVIL_SOCIETY] - c0[CIVIL_SOCIETY])
+            - F(0.25) * (c[RESISTANCE] - c0[RESISTANCE]) + F(0.1) * (c[STABILITY] - c0[STABILITY]))
 
 
 @jit
 def _equilibrium(country, initial, out):
     for w in range(country.shape[0]):
         for j in range(country.shape[1]):
+            shift = _equilibrium_shift(country[w, j], initial[j])
             for h in range(out.shape[2]):
-                out[w, j, h] = _equilibrium_of(country[w, j], initial[j], h)
+                out[w, j, h] = min(max(initial[j, RIGHTS0 + h] + shift, F(0.0)), F(100.0))
 
 
 def drift_rights(params: Params, s: State, live: np.ndarray) -> None:
@@ -178,8 +180,9 @@ def _drift(country, initial, noise, live, durability, backslide_rate, drift_rate
             c = country[w, j]
             durable = durability * (c[CAPACITY] + c[CIVIL_SOCIETY]) / F(200.0)
             backslide = backslide_rate * (F(1.0) - durable)
+            shift = _equilibrium_shift(c, initial[j])  # the same for every theme
             for h in range(noise.shape[2]):
-                eq = _equilibrium_of(c, initial[j], h)
+                eq = min(max(initial[j, RIGHTS0 + h] + shift, F(0.0)), F(100.0))
                 r = c[RIGHTS0 + h]
                 rate = backslide if r > eq else drift_rate
                 c[RIGHTS0 + h] = r + lv * (rate * (eq - r) + noise[w, j, h])
