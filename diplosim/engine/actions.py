@@ -13,7 +13,7 @@ from diplosim.engine.params import Params
 from diplosim.engine.state import State
 
 # Why an action is not allowed; 0 means it is.
-CAPITAL, BUDGET = L.CAPITAL, L.BUDGET
+CAPITAL, BUDGET, RIGHTS0 = L.CAPITAL, L.BUDGET, L.RIGHTS0
 LEGAL, GAME_OVER, WRONG_TARGET, NO_CAPITAL, NO_BUDGET, PRECONDITION, NO_LEGITIMACY, COOLDOWN, UNAVAILABLE = range(9)
 
 
@@ -166,36 +166,45 @@ def pay_one(player, tool_uses, last_used, turn, t, column, capital, budget):
 
 
 def schedule(params: Params, s: State, block: EffectBlock, row: np.ndarray, target: np.ndarray,
-             scale: np.ndarray, mask: np.ndarray) -> None:
+             scale: np.ndarray, mask: np.ndarray, cause: np.ndarray) -> None:
     """Add row `row` (per world) of an effect block to the pending buffer from this turn on, for the
-    worlds in mask; scaled parts are multiplied by `scale`."""
+    worlds in mask; scaled parts are multiplied by `scale`; `cause` (per world) is the code
+    (causes.py) the log gives for the rights changes it brings."""
     if mask.any():
-        _schedule(s.pending_country, s.pending_player, s.turn, row, target, scale, mask, *block.entries)
+        _schedule(s.pending_country, s.pending_player, s.pending_cause, s.turn, row, target, scale, mask, cause,
+                  *block.entries)
 
 
 @jit
-def _schedule(pending_country, pending_player, turn, row, target, scale, mask, offsets, where, delay, country, field,
-              fixed, scaled):
+def _schedule(pending_country, pending_player, pending_cause, turn, row, target, scale, mask, cause, offsets, where,
+              delay, country, field, fixed, scaled):
     for w in range(pending_country.shape[0]):
         if mask[w]:
-            schedule_one(pending_country, pending_player, w, turn[w], row[w], target[w], scale[w], offsets, where,
-                         delay, country, field, fixed, scaled)
+            schedule_one(pending_country, pending_player, pending_cause, w, turn[w], row[w], target[w], scale[w],
+                         cause[w], offsets, where, delay, country, field, fixed, scaled)
 
 
 @jit
-def schedule_one(pending_country, pending_player, w, turn, r, target, scale, offsets, where, delay, country, field,
-                 fixed, scaled):
-    """schedule() of row r for world w alone, callable from other compiled loops."""
+def schedule_one(pending_country, pending_player, pending_cause, w, turn, r, target, scale, cause, offsets, where,
+                 delay, country, field, fixed, scaled):
+    """schedule() of row r for world w alone, callable from other compiled loops. The cause of a
+    change to rights is kept beside it: the largest push up and the largest down, each as a stamp
+    (its cause code and the turn it was scheduled, log.describe_cause) and its size."""
     horizon = pending_country.shape[1]
     tgt, now = max(target, 0), turn % horizon
+    stamp = cause * 256 + turn % 256
     for e in range(offsets[r], offsets[r + 1]):
         slot = now + delay[e]  # delays are shorter than the buffer: one wrap at most
         if slot >= horizon:
             slot -= horizon
         value = fixed[e] + scaled[e] * scale
-        if where[e] == 0:
-            pending_country[w, slot, tgt, field[e]] += value
-        elif where[e] == 1:
+        if where[e] == 1:
             pending_player[w, slot, field[e]] += value
-        else:
-            pending_country[w, slot, country[e], field[e]] += value
+            continue
+        c = tgt if where[e] == 0 else country[e]
+        pending_country[w, slot, c, field[e]] += value
+        # The largest single push each way names the cause (kept with its size: the sums cannot tell it).
+        side = 0 if value > 0 else 1
+        if field[e] >= RIGHTS0 and value != 0 and abs(value) >= pending_cause[w, slot, c, side, 1]:
+            pending_cause[w, slot, c, side, 0] = stamp
+            pending_cause[w, slot, c, side, 1] = abs(value)

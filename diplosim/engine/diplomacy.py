@@ -25,7 +25,7 @@ from diplosim.engine.actions import (
     target_column,
 )
 from diplosim.engine.compiled import jit
-from diplosim.engine.log import Causes, LogEntry
+from diplosim.engine.log import Causes, LogEntry, tool_cause
 from diplosim.engine.mechanics import sigmoid
 from diplosim.engine.params import Params
 from diplosim.engine.rng import uniform_one
@@ -87,7 +87,7 @@ def take_action(params: Params, s: State, tool: np.ndarray, target: np.ndarray, 
              F(params.commerce_weight), F(params.security_weight), F(k.hypocrisy_gap), F(k.intervention_legitimacy),
              o.success, o.passed, o.yes, o.voters, o.face_cost, o.backfire, o.hypocrisy)
 
-    schedule(params, s, tt.effects, 2 * t + (o.live & ~o.success), target, o.m, o.live)
+    schedule(params, s, tt.effects, 2 * t + (o.live & ~o.success), target, o.m, o.live, tool_cause(t))
     struck = _risks(params, s, t, target, o.live, o.m, slot)
     if log is not None:
         _log_action(params, s, tool, target, requested, o.codes == LEGAL, o.codes, o.stalled, o.success,
@@ -236,13 +236,13 @@ def _risks(params: Params, s: State, t: np.ndarray, target: np.ndarray, live: np
     conditioned = np.array([w is not None for w in tt.risk_when])
     held = tt.risk_conditions(s) if conditioned.any() else np.zeros((0, 0, 0), dtype=bool)  # (W, R, C)
     _strike(s.seed, s.turn, slot, t, target, live, m, tt.risk_tool, tt.risk_chance, conditioned, held, struck,
-            s.pending_country, s.pending_player, *tt.risk_effects.entries)
+            s.pending_country, s.pending_player, s.pending_cause, *tt.risk_effects.entries)
     return struck
 
 
 @jit
 def _strike(seed, turn, slot, tool, target, live, effect, risk_tool, chance, conditioned, held, struck,
-            pending_country, pending_player, offsets, where, delay, country, field, fixed, scaled):
+            pending_country, pending_player, pending_cause, offsets, where, delay, country, field, fixed, scaled):
     for w in range(live.shape[0]):
         if not live[w]:
             continue
@@ -251,8 +251,8 @@ def _strike(seed, turn, slot, tool, target, live, effect, risk_tool, chance, con
                    and not (conditioned[r] and not held[w, r, max(target[w], 0)]))
             if hit:
                 struck[w, r] = True
-                schedule_one(pending_country, pending_player, w, turn[w], r, target[w], effect[w], offsets, where,
-                             delay, country, field, fixed, scaled)
+                schedule_one(pending_country, pending_player, pending_cause, w, turn[w], r, target[w], effect[w],
+                             tool[w] + 1, offsets, where, delay, country, field, fixed, scaled)
 
 
 def _hint(params: Params, tool_id: str, text: str) -> str:

@@ -10,7 +10,7 @@ from diplosim.engine import rng
 from diplosim.engine.actions import schedule_one
 from diplosim.engine.compiled import jit
 from diplosim.engine.conditions import field_words
-from diplosim.engine.log import Causes, LogEntry
+from diplosim.engine.log import Causes, LogEntry, answer_cause, event_cause
 from diplosim.engine.params import Params
 from diplosim.engine.state import State
 
@@ -29,14 +29,16 @@ def resolve_choices(params: Params, s: State, choice: np.ndarray, log: list[LogE
     picked = np.full(s.awaiting.shape, -1, dtype=np.int64)
     refused = np.zeros(s.awaiting.shape, dtype=bool)
     _answer(s.player, s.awaiting, s.done, s.turn, choice, ev.n_choices, ev.default_choice, ev.first_answer,
-            ev.answer_cost, ev.country, picked, refused, s.pending_country, s.pending_player, *ev.answers.entries)
+            ev.answer_cost, ev.country, picked, refused, s.pending_country, s.pending_player, s.pending_cause,
+            answer_cause(params, 0), *ev.answers.entries)
     if log is not None:
         _log_answers(params, s, choice, picked, refused, log, causes)
 
 
 @jit
 def _answer(player, awaiting, done, turn, choice, n_choices, default_choice, first_answer, answer_cost, subject,
-            picked, refused, pending_country, pending_player, offsets, where, delay, country, field, fixed, scaled):
+            picked, refused, pending_country, pending_player, pending_cause, first_cause, offsets, where, delay, country,
+            field, fixed, scaled):
     for w in range(awaiting.shape[0]):
         if done[w]:
             continue
@@ -51,8 +53,9 @@ def _answer(player, awaiting, done, turn, choice, n_choices, default_choice, fir
                 refused[w, e] = True
                 pick = default
             promised += answer_cost[first_answer[e] + pick]
-            schedule_one(pending_country, pending_player, w, turn[w], first_answer[e] + pick, subject[e], F(1.0),
-                         offsets, where, delay, country, field, fixed, scaled)
+            schedule_one(pending_country, pending_player, pending_cause, w, turn[w], first_answer[e] + pick,
+                         subject[e], F(1.0), first_cause + first_answer[e] + pick, offsets, where, delay, country,
+                         field, fixed, scaled)
             picked[w, e] = pick
             awaiting[w, e] = False
 
@@ -86,7 +89,8 @@ def fire_events(params: Params, s: State, log: list[LogEntry] | None, causes: Ca
     triggered = ev.triggers(s) if has_when.any() else np.zeros((0, 0, 0), dtype=bool)  # (W, E, C)
     fired_now = np.zeros((s.worlds, n_e), dtype=bool)
     _fire(u, ev.chance, ev.once, ev.turn, has_when, triggered, ev.country, ev.n_choices, s.turn, s.done, s.fired,
-          s.awaiting, fired_now, s.pending_country, s.pending_player, *ev.effects.entries)
+          s.awaiting, fired_now, s.pending_country, s.pending_player, s.pending_cause, event_cause(params, 0),
+          *ev.effects.entries)
     if log is not None:
         for w, e in zip(*np.nonzero(fired_now), strict=True):
             event, c = ev.events[e], int(ev.country[e])
@@ -98,7 +102,8 @@ def fire_events(params: Params, s: State, log: list[LogEntry] | None, causes: Ca
 
 @jit
 def _fire(u, chance, once, event_turn, has_when, triggered, subject, n_choices, turn, done, fired, awaiting,
-          fired_now, pending_country, pending_player, offsets, where, delay, country, field, fixed, scaled):
+          fired_now, pending_country, pending_player, pending_cause, first_cause, offsets, where, delay, country, field,
+          fixed, scaled):
     for w in range(u.shape[0]):
         if done[w]:
             continue
@@ -117,8 +122,8 @@ def _fire(u, chance, once, event_turn, has_when, triggered, subject, n_choices, 
                 continue
             fired_now[w, e] = True
             fired[w, e] = True
-            schedule_one(pending_country, pending_player, w, turn[w], e, subject[e], F(1.0), offsets, where, delay,
-                         country, field, fixed, scaled)
+            schedule_one(pending_country, pending_player, pending_cause, w, turn[w], e, subject[e], F(1.0),
+                         first_cause + e, offsets, where, delay, country, field, fixed, scaled)
             if n_choices[e] > 0:
                 awaiting[w, e] = True
 
@@ -126,11 +131,11 @@ def _fire(u, chance, once, event_turn, has_when, triggered, subject, n_choices, 
 def apply_pending(params: Params, s: State) -> None:
     """Apply the effects that come due this turn in every playing world and clear their slot of
     the ring buffer (finished worlds keep theirs, like everything else)."""
-    _apply_pending(s.country, s.player, s.pending_country, s.pending_player, s.turn, s.done)
+    _apply_pending(s.country, s.player, s.pending_country, s.pending_player, s.pending_cause, s.turn, s.done)
 
 
 @jit
-def _apply_pending(country, player, pending_country, pending_player, turn, done):
+def _apply_pending(country, player, pending_country, pending_player, pending_cause, turn, done):
     for w in range(country.shape[0]):
         if done[w]:
             continue
@@ -140,6 +145,7 @@ def _apply_pending(country, player, pending_country, pending_player, turn, done)
             for f in range(country.shape[2]):
                 country[w, j, f] += due[j, f]
                 due[j, f] = 0.0
+            pending_cause[w, slot, j] = 0.0
         for f in range(player.shape[1]):
             player[w, f] += due_player[f]
             due_player[f] = 0.0

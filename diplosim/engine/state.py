@@ -38,6 +38,7 @@ class State:
     abuse: np.ndarray  # (W, C) bool: gross abuses under way
     pending_country: np.ndarray  # (W, D, C, F): delayed effects, ring buffer over turns
     pending_player: np.ndarray  # (W, D, P)
+    pending_cause: np.ndarray  # (W, D, C, 2, 2): per pending rise and fall of rights, (cause stamp, size)
     last_used: np.ndarray  # (W, T, C + 1): turn each tool was last used on each target
     fired: np.ndarray  # (W, E) bool: events that have fired
     awaiting: np.ndarray  # (W, E) bool: events waiting for the player's choice
@@ -132,6 +133,7 @@ def initial_state(params: Params, seeds: np.ndarray | list[int] | int) -> State:
         decision=np.full((w, c), layout.STALL, dtype=np.int64), abuse=abuse,
         pending_country=_turn_major(zeros((params.horizon, w) + params.initial_country.shape)),
         pending_player=_turn_major(zeros((params.horizon, w, params.initial_player.shape[0]))),
+        pending_cause=zeros((w, params.horizon, c, 2, 2)),
         last_used=np.full((w, t, c + 1), -1000, dtype=np.int16),  # turns are few; the array is large
         fired=np.zeros((w, e), dtype=bool), awaiting=np.zeros((w, e), dtype=bool),
         objective_met=np.zeros((w, o), dtype=bool), objective_failed=np.zeros((w, o), dtype=bool),

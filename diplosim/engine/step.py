@@ -13,7 +13,7 @@ from diplosim.engine import mechanics as M
 from diplosim.engine.actions import Actions
 from diplosim.engine.diplomacy import action_phase, take_action
 from diplosim.engine.events import apply_pending, fire_events, resolve_choices
-from diplosim.engine.log import Causes, LogEntry
+from diplosim.engine.log import Causes, LogEntry, describe_cause
 from diplosim.engine.objectives import required_failed, update_objectives
 from diplosim.engine.params import Params
 from diplosim.engine.state import State, initial_state
@@ -53,6 +53,8 @@ def step(params: Params, state: State, actions: Actions, *, log: bool = False,
         for k in range(slots):
             take_action(params, s, actions.tool[:, k], actions.target[:, k], k, phase, entries, causes)
     fire_events(params, s, entries, causes)
+    if log:
+        _due_causes(params, s, live, causes)
     apply_pending(params, s)
     M.clip_state(params, s)
     decision = M.decide(params, s, live)
@@ -89,6 +91,17 @@ def warm_up(params: Params) -> None:
         step(params, s, get_policy(name)(params, s), log=True)
 
 
+def _due_causes(params: Params, s: State, live: np.ndarray, causes: Causes) -> None:
+    """Name what brought the changes to rights that come due this turn, also those scheduled on earlier
+    turns (a court's deterrence, a training course bearing fruit), unless already named this turn."""
+    slot = s.turn % params.horizon
+    for w in np.nonzero(live)[0]:
+        for c, rising in zip(*np.nonzero(s.pending_cause[w, slot[w], :, :, 0]), strict=True):
+            text = describe_cause(params, s.pending_cause[w, slot[w], c, rising, 0], int(s.turn[w]))
+            if not any(known.startswith(text) for known in causes.of(int(w), int(c))):
+                causes.add(int(w), int(c), text, sign=1 if rising == 0 else -1, rights_only=True)
+
+
 def _log_turn(params, s, live, played, decision, before, before_face, lost_now, entries, causes) -> None:
     """Decisions of governments, then per country what visibly changed and why."""
     before_rights, before_estimate = before
@@ -110,7 +123,7 @@ def _log_turn(params, s, live, played, decision, before, before_face, lost_now, 
             delta = s.rights[w, c] - before_rights[w, c]
             for h in np.nonzero(np.abs(delta) >= 2.5)[0]:
                 verb = "improved" if delta[h] > 0 else "worsened"
-                why = causes.of(int(w), c, sign=1 if delta[h] > 0 else -1) or [
+                why = causes.of(int(w), c, sign=1 if delta[h] > 0 else -1, rights=True) or [
                     "drift toward what its institutions and stance support"]
                 unc = s.country[w, c, L.UNCERTAINTY]
                 now, was = s.estimate[w, c, h], before_estimate[w, c, h]

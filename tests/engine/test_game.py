@@ -233,3 +233,22 @@ def test_an_event_that_lowers_rights_is_never_the_cause_of_an_improvement(params
     proudland = params.country_index("proudland")
     assert causes.of(0, proudland, sign=-1) == ["the event 'Crackdown'"]
     assert causes.of(0, proudland, sign=+1) == []
+
+
+def test_delayed_changes_to_rights_carry_their_cause():
+    """A tool's rights effects due turns later are named with the tool and the turn it was used."""
+    from diplosim.engine import build_params
+    from diplosim.engine.actions import schedule
+    from diplosim.engine.log import describe_cause, tool_cause
+    from diplosim.scenario.loader import load_scenario
+
+    rules = build_params(load_scenario("early_warning"))  # its court referral deters for three turns
+    s = initial_state(rules, [5])
+    t, c = rules.tool_index("legal_referral"), rules.country_index("ostrel")
+    schedule(rules, s, rules.tools.effects, np.array([2 * t]), np.array([c]), np.ones(1, dtype=np.float32),
+             np.ones(1, dtype=bool), tool_cause(np.array([t])))
+    later = s.pending_cause[0, 2 % rules.horizon, c, 0]  # the slot of turn 2: (stamp, size)
+    assert describe_cause(rules, later[0], 2) == "your 'Refer to an international court' of turn 1"
+    assert later[1] > 0
+    assert describe_cause(rules, s.pending_cause[0, 1, c, 0, 0], 1) == "your 'Refer to an international court'"
+    assert not s.pending_cause[0, :, c, 1, 0].any()  # nothing scheduled to lower rights
