@@ -166,12 +166,12 @@ def pay_one(player, tool_uses, last_used, turn, t, column, capital, budget):
 
 
 def schedule(params: Params, s: State, block: EffectBlock, row: np.ndarray, target: np.ndarray,
-             scale: np.ndarray, mask: np.ndarray, cause: np.ndarray) -> None:
+             scale: np.ndarray, mask: np.ndarray, cause: np.ndarray, logging: bool = False) -> None:
     """Add row `row` (per world) of an effect block to the pending buffer from this turn on, for the
     worlds in mask; scaled parts are multiplied by `scale`; `cause` (per world) is the code
-    (causes.py) the log gives for the rights changes it brings."""
+    (log.py) the log gives for the rights changes it brings, noted when logging."""
     if mask.any():
-        _schedule(s.pending_country, s.pending_player, s.pending_cause, s.turn, row, target, scale, mask, cause,
+        _schedule(s.pending_country, s.pending_player, s.cause_book(logging), s.turn, row, target, scale, mask, cause,
                   *block.entries)
 
 
@@ -205,6 +205,7 @@ def schedule_one(pending_country, pending_player, pending_cause, w, turn, r, tar
         pending_country[w, slot, c, field[e]] += value
         # The largest single push each way names the cause (kept with its size: the sums cannot tell it).
         side = 0 if value > 0 else 1
-        if field[e] >= RIGHTS0 and value != 0 and abs(value) >= pending_cause[w, slot, c, side, 1]:
+        noted = pending_cause.shape[0] > 0  # only steps that log keep the book
+        if noted and field[e] >= RIGHTS0 and value != 0 and abs(value) >= pending_cause[w, slot, c, side, 1]:
             pending_cause[w, slot, c, side, 0] = stamp
             pending_cause[w, slot, c, side, 1] = abs(value)

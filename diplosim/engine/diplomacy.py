@@ -87,8 +87,8 @@ def take_action(params: Params, s: State, tool: np.ndarray, target: np.ndarray, 
              F(params.commerce_weight), F(params.security_weight), F(k.hypocrisy_gap), F(k.intervention_legitimacy),
              o.success, o.passed, o.yes, o.voters, o.face_cost, o.backfire, o.hypocrisy)
 
-    schedule(params, s, tt.effects, 2 * t + (o.live & ~o.success), target, o.m, o.live, tool_cause(t))
-    struck = _risks(params, s, t, target, o.live, o.m, slot)
+    schedule(params, s, tt.effects, 2 * t + (o.live & ~o.success), target, o.m, o.live, tool_cause(t), log is not None)
+    struck = _risks(params, s, t, target, o.live, o.m, slot, log is not None)
     if log is not None:
         _log_action(params, s, tool, target, requested, o.codes == LEGAL, o.codes, o.stalled, o.success,
                     o.live & (tt.target_kind[t] == 1), o.yes, o.voters, o.face_cost, o.backfire, o.hypocrisy, struck, log, causes)
@@ -227,7 +227,7 @@ def _resolve(country, player, leverage, pressure, econ_pressure, face_lost, pres
 
 
 def _risks(params: Params, s: State, t: np.ndarray, target: np.ndarray, live: np.ndarray, m: np.ndarray,
-           slot: int) -> np.ndarray:
+           slot: int, logging: bool) -> np.ndarray:
     """Roll the risks of each landed order's tool; schedule the effects of those that strike (W, R)."""
     tt = params.tools
     struck = np.zeros((s.worlds, tt.risk_chance.shape[0]), dtype=bool)
@@ -236,7 +236,7 @@ def _risks(params: Params, s: State, t: np.ndarray, target: np.ndarray, live: np
     conditioned = np.array([w is not None for w in tt.risk_when])
     held = tt.risk_conditions(s) if conditioned.any() else np.zeros((0, 0, 0), dtype=bool)  # (W, R, C)
     _strike(s.seed, s.turn, slot, t, target, live, m, tt.risk_tool, tt.risk_chance, conditioned, held, struck,
-            s.pending_country, s.pending_player, s.pending_cause, *tt.risk_effects.entries)
+            s.pending_country, s.pending_player, s.cause_book(logging), *tt.risk_effects.entries)
     return struck
 
 

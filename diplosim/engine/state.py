@@ -38,7 +38,8 @@ class State:
     abuse: np.ndarray  # (W, C) bool: gross abuses under way
     pending_country: np.ndarray  # (W, D, C, F): delayed effects, ring buffer over turns
     pending_player: np.ndarray  # (W, D, P)
-    pending_cause: np.ndarray  # (W, D, C, 2, 2): per pending rise and fall of rights, (cause stamp, size)
+    pending_cause: np.ndarray  # (W, D, C, 2, 2): per pending rise and fall of rights, (cause stamp, size); the
+    # log's bookkeeping, kept only by steps that log (cause_book)
     last_used: np.ndarray  # (W, T, C + 1): turn each tool was last used on each target
     fired: np.ndarray  # (W, E) bool: events that have fired
     awaiting: np.ndarray  # (W, E) bool: events waiting for the player's choice
@@ -101,6 +102,19 @@ class State:
         """Bit-for-bit equality of every array."""
         return all(np.array_equal(getattr(self, f.name), getattr(other, f.name))
                    for f in dataclasses.fields(self))
+
+    def same_game(self, other: State) -> bool:
+        """Bit-for-bit equality of everything but the log's bookkeeping (pending_cause)."""
+        return all(np.array_equal(getattr(self, f.name), getattr(other, f.name))
+                   for f in dataclasses.fields(self) if f.name != "pending_cause")
+
+    def cause_book(self, logging: bool) -> np.ndarray:
+        """Where the compiled loops note the causes of pending changes: the state's own book when the
+        step logs, else an empty one (a batch that does not log skips the bookkeeping)."""
+        return self.pending_cause if logging else _NO_BOOK
+
+
+_NO_BOOK = np.zeros((0, 1, 1, 2, 2), dtype=np.float32)
 
 
 def _turn_major(buffer: np.ndarray) -> np.ndarray:

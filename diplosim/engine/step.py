@@ -55,7 +55,7 @@ def step(params: Params, state: State, actions: Actions, *, log: bool = False,
     fire_events(params, s, entries, causes)
     if log:
         _due_causes(params, s, live, causes)
-    apply_pending(params, s)
+    apply_pending(params, s, log)
     M.clip_state(params, s)
     decision = M.decide(params, s, live)
     M.act_on_decisions(params, s, decision)

@@ -60,7 +60,7 @@ def test_logging_does_not_change_the_numbers(meridian):
         quiet, _ = step(meridian, quiet, acts, log=False)
         loud, entries = step(meridian, loud, acts, log=True)
         assert entries
-    assert quiet.equals(loud)
+    assert quiet.same_game(loud)  # everything but the log's own bookkeeping of causes
 
 
 def test_step_does_not_change_its_input(meridian):

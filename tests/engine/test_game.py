@@ -246,9 +246,13 @@ def test_delayed_changes_to_rights_carry_their_cause():
     s = initial_state(rules, [5])
     t, c = rules.tool_index("legal_referral"), rules.country_index("ostrel")
     schedule(rules, s, rules.tools.effects, np.array([2 * t]), np.array([c]), np.ones(1, dtype=np.float32),
-             np.ones(1, dtype=bool), tool_cause(np.array([t])))
+             np.ones(1, dtype=bool), tool_cause(np.array([t])), logging=True)
     later = s.pending_cause[0, 2 % rules.horizon, c, 0]  # the slot of turn 2: (stamp, size)
     assert describe_cause(rules, later[0], 2) == "your 'Refer to an international court' of turn 1"
     assert later[1] > 0
     assert describe_cause(rules, s.pending_cause[0, 1, c, 0, 0], 1) == "your 'Refer to an international court'"
     assert not s.pending_cause[0, :, c, 1, 0].any()  # nothing scheduled to lower rights
+    quiet = initial_state(rules, [5])  # a step that does not log keeps no book
+    schedule(rules, quiet, rules.tools.effects, np.array([2 * t]), np.array([c]), np.ones(1, dtype=np.float32),
+             np.ones(1, dtype=bool), tool_cause(np.array([t])))
+    assert not quiet.pending_cause.any() and quiet.same_game(s)
