@@ -7,16 +7,21 @@ games.csv, summary.json and report.html only appear (atomically) once every chun
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import math
 import shlex
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
+from diplosim.batch.results import save_csv_part
 from diplosim.batch.runner import (
     Arm,
     BatchError,
+    InlineExecutor,
     Plan,
     check_out_dir,
     default_workers,
@@ -120,8 +125,13 @@ def run_batch(scenario: str | None, *, games: int, policies: list[str], seed: in
         began = time.perf_counter()
         with open_executor(n_workers, dask) as (executor, slots, where):
             prepare_out_dir(out_dir, plan)
+            if not isinstance(executor, InlineExecutor):
+                # This process only waits for the workers: meanwhile it loads the plotting library the
+                # report needs, and writes each chunk's rows of games.csv as the chunk arrives.
+                threading.Thread(target=_load_plotting, daemon=True).start()
             with locked(out_dir):
-                computed, found, played = execute(plan, out_dir, executor, slots, progress, stop_after_chunks)
+                computed, found, played = execute(plan, out_dir, executor, slots, progress, stop_after_chunks,
+                                                  on_chunk=functools.partial(save_csv_part, plan, out_dir))
         elapsed = time.perf_counter() - began
         if stop_after_chunks is not None and computed + found < len(plan.arms) * plan.chunks_per_arm:
             return 3
@@ -147,6 +157,13 @@ def run_batch(scenario: str | None, *, games: int, policies: list[str], seed: in
             raise
         eprint(f"diplosim: {message}")
         return 1
+
+
+def _load_plotting() -> None:
+    from diplosim.batch.report import load_plotting
+
+    with contextlib.suppress(ImportError):
+        load_plotting()
 
 
 def _write_results(plan: Plan, out: Path, scenario: str | None, dominant: float, useless: float) -> dict[str, Any]:

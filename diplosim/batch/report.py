@@ -230,10 +230,16 @@ def useless_lines(summary: dict[str, Any]) -> list[str]:
             for v, tools in by_variant.items()]
 
 
-def build_html(plan: Plan, col: Collected, summary: dict[str, Any]) -> str:
+def load_plotting() -> None:
+    """Load matplotlib, headless (Agg); a batch calls it early, while its workers play."""
     import matplotlib
 
     matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot  # the slow part of loading it
+
+
+def build_html(plan: Plan, col: Collected, summary: dict[str, Any]) -> str:
+    load_plotting()
     e = html.escape
     first = plan.variants[0].label
     rows0 = [r for r in summary["results"] if r["variant"] == first]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import math
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -136,39 +137,64 @@ def collect(plan: Plan, out: Path) -> Collected:
     return Collected(base, ablation)
 
 
-def write_games_csv(plan: Plan, out: Path) -> None:
-    """DIR/games.csv: one row per game of every arm, arm by arm, in game order."""
+def _columns(plan: Plan) -> tuple[list[str], list[str], list[str]]:
+    """The objectives and tools of every variant (the CSV's columns), and the CSV's header."""
     objectives = list(dict.fromkeys(o for objs in plan.objectives for o in objs))
     tools = list(dict.fromkeys(t for ts in plan.tools for t in ts))
     header = (["policy", "variant", "ablated", "game", "seed", "outcome", "won", "score", "turns_played"]
               + [f"met_{o}" for o in objectives] + [f"uses_{t}" for t in tools]
               + [f for f in FIGURES if f != "turns_played"])
+    return objectives, tools, header
+
+
+def csv_part_path(out: Path, arm: int, chunk: int) -> Path:
+    """Where the games.csv rows of one finished chunk wait until the batch ends."""
+    return chunk_path(out, arm, chunk).with_suffix(".csv")
+
+
+def save_csv_part(plan: Plan, out: Path, arm: int, chunk: int, r: dict[str, np.ndarray]) -> None:
+    """Write a finished chunk's games.csv rows beside it, as it arrives: with worker processes the
+    main process does it while they play the next chunks, and games.csv is then a concatenation."""
+    write_atomic(csv_part_path(out, arm, chunk), lambda h: _write_rows(plan, arm, r, h))
+
+
+def _write_rows(plan: Plan, a: int, r: dict[str, np.ndarray], handle: Any) -> None:
+    objectives, tools, _ = _columns(plan)
+    arm = plan.arms[a]
+    label = plan.variants[arm.variant].label
+    obj_idx = [plan.objectives[arm.variant].index(o) if o in plan.objectives[arm.variant] else -1 for o in objectives]
+    tool_idx = [plan.tools[arm.variant].index(t) if t in plan.tools[arm.variant] else -1 for t in tools]
     turns_col = FIGURES.index("turns_played")
     fig_cols = [i for i, f in enumerate(FIGURES) if f != "turns_played"]
+    start = int(r["start"])
+    outcome = np.where(r["won"], "won", np.where(r["lost"], "lost_early", "lost_at_end")).tolist()
+    met = r["met"].astype(np.int8)
+    met = np.concatenate([met, np.full((met.shape[0], 1), -1, np.int8)], axis=1)[:, obj_idx]
+    uses = np.concatenate([r["uses"], np.full((met.shape[0], 1), -1, np.int32)], axis=1)[:, tool_idx]
+    figs = r["figures"]
+    rows = zip(range(start, start + len(outcome)), r["seed"].tolist(), outcome,
+               r["won"].astype(np.int8).tolist(), np.round(r["score"], _DECIMALS).tolist(),
+               figs[:, turns_col].astype(np.int64).tolist(), met.tolist(), uses.tolist(),
+               np.round(figs[:, fig_cols], _DECIMALS).tolist(), strict=True)
+    csv.writer(handle, lineterminator="\n").writerows(
+        [arm.policy, label, arm.forbid or "", g, s, o, wn, sc, tp,
+         *["" if x < 0 else x for x in m], *["" if x < 0 else x for x in u], *f]
+        for g, s, o, wn, sc, tp, m, u, f in rows)
+
+
+def write_games_csv(plan: Plan, out: Path) -> None:
+    """DIR/games.csv: one row per game of every arm, arm by arm, in game order (from the parts saved
+    as chunks finished; a chunk finished by an earlier, interrupted run has its rows made now)."""
 
     def write(handle: Any) -> None:
-        w = csv.writer(handle, lineterminator="\n")
-        w.writerow(header)
-        for a, arm in enumerate(plan.arms):
-            label = plan.variants[arm.variant].label
-            obj_idx = [plan.objectives[arm.variant].index(o) if o in plan.objectives[arm.variant] else -1
-                       for o in objectives]
-            tool_idx = [plan.tools[arm.variant].index(t) if t in plan.tools[arm.variant] else -1 for t in tools]
+        csv.writer(handle, lineterminator="\n").writerow(_columns(plan)[2])
+        for a in range(len(plan.arms)):
             for chunk in range(plan.chunks_per_arm):
-                r = _load(out, plan, a, chunk)
-                start = int(r["start"])
-                outcome = np.where(r["won"], "won", np.where(r["lost"], "lost_early", "lost_at_end")).tolist()
-                met = r["met"].astype(np.int8)
-                met = np.concatenate([met, np.full((met.shape[0], 1), -1, np.int8)], axis=1)[:, obj_idx]
-                uses = np.concatenate([r["uses"], np.full((met.shape[0], 1), -1, np.int32)], axis=1)[:, tool_idx]
-                figs = r["figures"]
-                rows = zip(range(start, start + len(outcome)), r["seed"].tolist(), outcome,
-                           r["won"].astype(np.int8).tolist(), np.round(r["score"], _DECIMALS).tolist(),
-                           figs[:, turns_col].astype(np.int64).tolist(), met.tolist(), uses.tolist(),
-                           np.round(figs[:, fig_cols], _DECIMALS).tolist(), strict=True)
-                w.writerows([arm.policy, label, arm.forbid or "", g, s, o, wn, sc, tp,
-                             *["" if x < 0 else x for x in m], *["" if x < 0 else x for x in u], *f]
-                            for g, s, o, wn, sc, tp, m, u, f in rows)
+                part = csv_part_path(out, a, chunk)
+                if not part.exists():
+                    save_csv_part(plan, out, a, chunk, _load(out, plan, a, chunk))
+                with open(part, encoding="utf-8", newline="") as rows:
+                    shutil.copyfileobj(rows, handle)
 
     write_atomic(out / "games.csv", write)
 

@@ -330,8 +330,10 @@ class Progress:
 
 
 def execute(plan: Plan, out: Path, executor: cf.Executor, slots: int, progress: bool,
-            stop_after_chunks: int | None = None) -> tuple[int, int, int]:
-    """Run every chunk not yet on disk; returns (chunks computed now, chunks found done, games played now)."""
+            stop_after_chunks: int | None = None,
+            on_chunk: Callable[[int, int, dict[str, np.ndarray]], None] | None = None) -> tuple[int, int, int]:
+    """Run every chunk not yet on disk, calling on_chunk(arm, chunk, result) once each is saved; returns
+    (chunks computed now, chunks found done, games played now)."""
     todo, found_games = [], 0
     for arm in range(len(plan.arms)):
         for chunk in range(plan.chunks_per_arm):
@@ -363,6 +365,8 @@ def execute(plan: Plan, out: Path, executor: cf.Executor, slots: int, progress: 
                 arm, chunk = pending.pop(future)
                 result = future.result()
                 save_chunk(chunk_path(out, arm, chunk), result)
+                if on_chunk is not None:
+                    on_chunk(arm, chunk, result)
                 done_now += 1
                 games_now += int(result["stop"] - result["start"])
                 bar.advance(int(result["stop"] - result["start"]))

@@ -46,6 +46,20 @@ def test_lost_and_damaged_chunks_are_recomputed(scenario: str, tmp_path: Path) -
     assert not (out / "chunks" / ".tmp-half.npz").exists()
 
 
+def test_games_csv_rows_lost_with_their_part_are_rebuilt(scenario: str, tmp_path: Path) -> None:
+    """Each chunk's rows of games.csv are saved beside it as it finishes; a missing part (a kill
+    between the chunk and its rows) is rebuilt from the chunk."""
+    out = tmp_path / "out"
+    assert batch(scenario, out) == 0
+    before = (out / "games.csv").read_bytes()
+    parts = sorted((out / "chunks").glob("*.csv"))
+    assert len(parts) == len(_chunks(out))
+    parts[1].unlink()
+    (out / "games.csv").unlink()
+    assert batch(scenario, out) == 0
+    assert (out / "games.csv").read_bytes() == before
+
+
 def test_killed_process_resumes(scenario: str, tmp_path: Path) -> None:
     out = tmp_path / "out"
     code = ("import sys; from tests.batch.helpers import batch; "
