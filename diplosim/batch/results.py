@@ -8,6 +8,7 @@ arm game by game (same seeds), so their differences have paired, tight intervals
 from __future__ import annotations
 
 import csv
+import io
 import math
 import shutil
 from dataclasses import dataclass, field
@@ -158,28 +159,40 @@ def save_csv_part(plan: Plan, out: Path, arm: int, chunk: int, r: dict[str, np.n
     write_atomic(csv_part_path(out, arm, chunk), lambda h: _write_rows(plan, arm, r, h))
 
 
+_COUNTS = ["", *map(str, range(10_000))]  # the text of -1 (absent: blank), 0, 1, ... 9999
+
+
+def _counts(x: np.ndarray) -> list[str]:
+    """Small counts (objectives met, tool uses) as text by lookup; -1 (absent in this variant) blank."""
+    values = x.astype(np.int64).tolist()
+    return [_COUNTS[v + 1] if v < 9_999 else str(v) for v in values]
+
+
+def _numbers(x: np.ndarray) -> list[str]:
+    """Rounded figures as Python writes them (shortest text that reads back the same)."""
+    return list(map(str, np.round(x, _DECIMALS).tolist()))
+
+
 def _write_rows(plan: Plan, a: int, r: dict[str, np.ndarray], handle: Any) -> None:
+    """One chunk's rows, a column at a time (the same text the csv module writes value by value)."""
     objectives, tools, _ = _columns(plan)
     arm = plan.arms[a]
-    label = plan.variants[arm.variant].label
     obj_idx = [plan.objectives[arm.variant].index(o) if o in plan.objectives[arm.variant] else -1 for o in objectives]
     tool_idx = [plan.tools[arm.variant].index(t) if t in plan.tools[arm.variant] else -1 for t in tools]
-    turns_col = FIGURES.index("turns_played")
-    fig_cols = [i for i, f in enumerate(FIGURES) if f != "turns_played"]
-    start = int(r["start"])
-    outcome = np.where(r["won"], "won", np.where(r["lost"], "lost_early", "lost_at_end")).tolist()
-    met = r["met"].astype(np.int8)
-    met = np.concatenate([met, np.full((met.shape[0], 1), -1, np.int8)], axis=1)[:, obj_idx]
-    uses = np.concatenate([r["uses"], np.full((met.shape[0], 1), -1, np.int32)], axis=1)[:, tool_idx]
     figs = r["figures"]
-    rows = zip(range(start, start + len(outcome)), r["seed"].tolist(), outcome,
-               r["won"].astype(np.int8).tolist(), np.round(r["score"], _DECIMALS).tolist(),
-               figs[:, turns_col].astype(np.int64).tolist(), met.tolist(), uses.tolist(),
-               np.round(figs[:, fig_cols], _DECIMALS).tolist(), strict=True)
-    csv.writer(handle, lineterminator="\n").writerows(
-        [arm.policy, label, arm.forbid or "", g, s, o, wn, sc, tp,
-         *["" if x < 0 else x for x in m], *["" if x < 0 else x for x in u], *f]
-        for g, s, o, wn, sc, tp, m, u, f in rows)
+    n = figs.shape[0]
+    met = np.concatenate([r["met"].astype(np.int8), np.full((n, 1), -1, np.int8)], axis=1)[:, obj_idx]
+    uses = np.concatenate([r["uses"], np.full((n, 1), -1, np.int32)], axis=1)[:, tool_idx]
+    columns = [list(map(str, range(int(r["start"]), int(r["start"]) + n))), list(map(str, r["seed"].tolist())),
+               np.where(r["won"], "won", np.where(r["lost"], "lost_early", "lost_at_end")).tolist(),
+               _counts(r["won"]), _numbers(r["score"]), _counts(figs[:, FIGURES.index("turns_played")])]
+    columns += [_counts(met[:, i]) for i in range(met.shape[1])]
+    columns += [_counts(uses[:, i]) for i in range(uses.shape[1])]
+    columns += [_numbers(figs[:, i]) for i, f in enumerate(FIGURES) if f != "turns_played"]
+    arm_text = io.StringIO()  # the arm's names, quoted by the csv rules should they need it
+    csv.writer(arm_text, lineterminator="").writerow([arm.policy, plan.variants[arm.variant].label, arm.forbid or ""])
+    prefix = arm_text.getvalue() + ","
+    handle.write("".join(prefix + ",".join(row) + "\n" for row in zip(*columns, strict=True)))
 
 
 def write_games_csv(plan: Plan, out: Path) -> None:
