@@ -123,7 +123,8 @@ def run_batch(scenario: str | None, *, games: int, policies: list[str], seed: in
         # A worker process takes a second or two to start: never start more than there are chunks.
         n_workers = min(workers or default_workers(), len(plan.arms) * plan.chunks_per_arm)
         began = time.perf_counter()
-        with open_executor(n_workers, dask) as (executor, slots, where):
+        with contextlib.ExitStack() as stack:
+            executor, slots, where = stack.enter_context(open_executor(n_workers, dask))
             prepare_out_dir(out_dir, plan)
             if not isinstance(executor, InlineExecutor):
                 # This process only waits for the workers: meanwhile it loads the plotting library the
@@ -132,10 +133,17 @@ def run_batch(scenario: str | None, *, games: int, policies: list[str], seed: in
             with locked(out_dir):
                 computed, found, played = execute(plan, out_dir, executor, slots, progress, stop_after_chunks,
                                                   on_chunk=functools.partial(save_csv_part, plan, out_dir))
+            # Every chunk is in: the workers (a Dask cluster takes a second) shut down while the results
+            # are written. After a failure the stack closes them here instead.
+            closing = threading.Thread(target=stack.pop_all().close)
+            closing.start()
         elapsed = time.perf_counter() - began
-        if stop_after_chunks is not None and computed + found < len(plan.arms) * plan.chunks_per_arm:
-            return 3
-        summary = _write_results(plan, out_dir, scenario, dominant_threshold, useless_threshold)
+        try:
+            if stop_after_chunks is not None and computed + found < len(plan.arms) * plan.chunks_per_arm:
+                return 3
+            summary = _write_results(plan, out_dir, scenario, dominant_threshold, useless_threshold)
+        finally:
+            closing.join()
         _print_done(plan, summary, out_dir, computed, found, played, elapsed, where)
         return 0
     except UsageError as exc:
