@@ -86,7 +86,9 @@ _OP_CODES = {"<": 0, "<=": 1, ">": 2, ">=": 3, "==": 4, "!=": 5}
 
 class Programs:
     """Several conditions compiled together; calling it on a state answers them all (W, P, C).
-    An empty list of conditions (all of nothing) always holds."""
+    An empty list of conditions (all of nothing) always holds. A plain class, not a dataclass:
+    params.single would turn its float64 values into float32, and a threshold compared with the
+    turn or abuse must stay float64."""
 
     def __init__(self, code: np.ndarray, value: np.ndarray, offsets: np.ndarray) -> None:
         self.code, self.value, self.offsets = code, value, offsets

@@ -233,22 +233,21 @@ def _risks(params: Params, s: State, t: np.ndarray, target: np.ndarray, live: np
     struck = np.zeros((s.worlds, tt.risk_chance.shape[0]), dtype=bool)
     if struck.shape[1] == 0 or not live.any():
         return struck
-    conditioned = np.array([w is not None for w in tt.risk_when])
-    held = tt.risk_conditions(s) if conditioned.any() else np.zeros((0, 0, 0), dtype=bool)  # (W, R, C)
-    _strike(s.seed, s.turn, slot, t, target, live, m, tt.risk_tool, tt.risk_chance, conditioned, held, struck,
+    held = tt.risk_conditions(s) if tt.risk_conditional.any() else np.zeros((0, 0, 0), dtype=bool)  # (W, R, C)
+    _strike(s.seed, s.turn, slot, t, target, live, m, tt.risk_tool, tt.risk_chance, tt.risk_conditional, held, struck,
             s.pending_country, s.pending_player, s.cause_book(logging), *tt.risk_effects.entries)
     return struck
 
 
 @jit
-def _strike(seed, turn, slot, tool, target, live, effect, risk_tool, chance, conditioned, held, struck,
+def _strike(seed, turn, slot, tool, target, live, effect, risk_tool, chance, conditional, held, struck,
             pending_country, pending_player, pending_cause, offsets, where, delay, country, field, fixed, scaled):
     for w in range(live.shape[0]):
         if not live[w]:
             continue
         for r in range(risk_tool.shape[0]):
             hit = (risk_tool[r] == tool[w] and uniform_one(seed[w], turn[w], RISK, slot, r) < np.float64(chance[r])
-                   and not (conditioned[r] and not held[w, r, max(target[w], 0)]))
+                   and not (conditional[r] and not held[w, r, max(target[w], 0)]))
             if hit:
                 struck[w, r] = True
                 schedule_one(pending_country, pending_player, pending_cause, w, turn[w], r, target[w], effect[w],

@@ -85,10 +85,9 @@ def fire_events(params: Params, s: State, log: list[LogEntry] | None, causes: Ca
     if n_e == 0:
         return
     u = rng.uniform(s.seed, s.turn, rng.Purpose.EVENT, (n_e,))
-    has_when = np.array([w is not None for w in ev.when])
-    triggered = ev.triggers(s) if has_when.any() else np.zeros((0, 0, 0), dtype=bool)  # (W, E, C)
+    triggered = ev.triggers(s) if ev.conditional.any() else np.zeros((0, 0, 0), dtype=bool)  # (W, E, C)
     fired_now = np.zeros((s.worlds, n_e), dtype=bool)
-    _fire(u, ev.chance, ev.once, ev.turn, has_when, triggered, ev.country, ev.n_choices, s.turn, s.done, s.fired,
+    _fire(u, ev.chance, ev.once, ev.turn, ev.conditional, triggered, ev.country, ev.n_choices, s.turn, s.done, s.fired,
           s.awaiting, fired_now, s.pending_country, s.pending_player, s.cause_book(log is not None), event_cause(params, 0),
           *ev.effects.entries)
     if log is not None:
@@ -101,7 +100,7 @@ def fire_events(params: Params, s: State, log: list[LogEntry] | None, causes: Ca
 
 
 @jit
-def _fire(u, chance, once, event_turn, has_when, triggered, subject, n_choices, turn, done, fired, awaiting,
+def _fire(u, chance, once, event_turn, conditional, triggered, subject, n_choices, turn, done, fired, awaiting,
           fired_now, pending_country, pending_player, pending_cause, first_cause, offsets, where, delay, country, field,
           fixed, scaled):
     for w in range(u.shape[0]):
@@ -111,7 +110,7 @@ def _fire(u, chance, once, event_turn, has_when, triggered, subject, n_choices, 
             fire = u[w, e] < np.float64(chance[e])
             fire = fire and not (once[e] and fired[w, e])
             fire = fire and (event_turn[e] < 0 or turn[w] == event_turn[e])
-            if fire and has_when[e]:
+            if fire and conditional[e]:
                 if subject[e] >= 0:
                     fire = triggered[w, e, subject[e]]
                 else:

@@ -50,7 +50,7 @@ class ToolTable:
     effects: EffectBlock  # rows 2 t (landed: always + on_success) and 2 t + 1 (rebuffed: always + on_failure)
     risk_tool: np.ndarray  # (R,) which tool each risk belongs to
     risk_chance: np.ndarray  # (R,)
-    risk_when: tuple[Test | None, ...]
+    risk_conditional: np.ndarray  # (R,) bool: the risk strikes only when its condition holds
     risk_text: tuple[str, ...]
     risk_conditions: Programs  # per risk, its condition (always true without one)
     risk_effects: EffectBlock  # leading axis R
@@ -69,7 +69,7 @@ class EventTable:
     country: np.ndarray  # (E,) subject country index or -1
     turn: np.ndarray  # (E,) fixed turn or -1
     chance: np.ndarray  # (E,) per-turn probability (1 when unset)
-    when: tuple[Test | None, ...]
+    conditional: np.ndarray  # (E,) bool: fires only when its condition (`when`) holds
     triggers: Programs  # per event, its condition (always true without one)
     once: np.ndarray  # (E,) bool: fires at most once
     effects: EffectBlock  # leading axis E
@@ -115,7 +115,6 @@ class Params:
     tools: ToolTable
     events: EventTable
     objectives: tuple[Objective, ...]
-    objective_tests: tuple[Test, ...]
     objective_conditions: Programs  # the objectives' conditions, answered in one pass
     objective_progress: tuple[Progress, ...]  # how close each objective is, 0-1 (for bots)
     objective_deadline: np.ndarray  # (O,) last turn a reach objective may be met
@@ -187,7 +186,7 @@ def _tool_table(tools: tuple[Tool, ...], themes: list[str], countries: list[str]
         effects=stacked,
         risk_tool=np.array([i for i, _ in risks], dtype=np.int64),
         risk_chance=np.array([r.chance for _, r in risks], dtype=np.float64),
-        risk_when=tuple(compile_condition(r.when, themes, countries) if r.when else None for _, r in risks),
+        risk_conditional=np.array([r.when is not None for _, r in risks], dtype=bool),
         risk_text=tuple(r.text for _, r in risks),
         risk_conditions=compile_programs([r.when for _, r in risks], themes, countries),
         risk_effects=risk_effects,
@@ -211,7 +210,7 @@ def _event_table(events: tuple[Event, ...], themes: list[str], countries: list[s
         turn=np.array([e.turn if e.turn is not None else -1 for e in events], dtype=np.int64),
         chance=np.array([e.chance if e.chance is not None else (1.0 / e.mean_turns if e.mean_turns else 1.0)
                          for e in events]),
-        when=tuple(compile_condition(e.when, themes, countries) if e.when else None for e in events),
+        conditional=np.array([e.when is not None for e in events], dtype=bool),
         triggers=compile_programs([e.when for e in events], themes, countries),
         once=np.array([e.once for e in events], dtype=bool),
         effects=effects,
@@ -264,7 +263,6 @@ def _build_params(loaded: LoadedScenario) -> Params:
                         ("security", p.security)):
         player[layout.PLAYER[name]] = value
 
-    objective_tests = tuple(compile_condition(o.condition, themes, countries) for o in sc.objectives)
     objective_progress = tuple(compile_progress(o.condition, themes, countries, loaded.constants.abuse_threshold)
                                for o in sc.objectives)
     deadline = np.array([o.by_turn or sc.turns for o in sc.objectives], dtype=np.int64)
@@ -278,7 +276,7 @@ def _build_params(loaded: LoadedScenario) -> Params:
         commerce_weight=p.commerce_weight, security_weight=p.security_weight,
         tools=_tool_table(tuple(loaded.tools), themes, countries, horizon, {c.id: c.name for c in sc.countries}),
         events=_event_table(tuple(sc.events), themes, countries, horizon),
-        objectives=tuple(sc.objectives), objective_tests=objective_tests,
+        objectives=tuple(sc.objectives),
         objective_conditions=compile_programs([o.condition for o in sc.objectives], themes, countries),
         objective_progress=objective_progress, objective_deadline=deadline,
         score_readers=score_readers, available=np.ones(len(loaded.tools), dtype=bool),
