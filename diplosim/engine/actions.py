@@ -189,7 +189,8 @@ def schedule_one(pending_country, pending_player, pending_cause, w, turn, r, tar
                  delay, country, field, fixed, scaled):
     """schedule() of row r for world w alone, callable from other compiled loops. The cause of a
     change to rights is kept beside it: the largest push up and the largest down, each as a stamp
-    (its cause code and the turn it was scheduled, log.describe_cause) and its size."""
+    (its cause code and the turn it was scheduled, log.describe_cause), its size and the themes it
+    moves (bit h for theme h)."""
     horizon = pending_country.shape[1]
     tgt, now = max(target, 0), turn % horizon
     stamp = cause * 256 + turn % 256
@@ -203,9 +204,12 @@ def schedule_one(pending_country, pending_player, pending_cause, w, turn, r, tar
             continue
         c = tgt if where[e] == 0 else country[e]
         pending_country[w, slot, c, field[e]] += value
-        # The largest single push each way names the cause (kept with its size: the sums cannot tell it).
-        side = 0 if value > 0 else 1
-        noted = pending_cause.shape[0] > 0  # only steps that log keep the book
-        if noted and field[e] >= RIGHTS0 and value != 0 and abs(value) >= pending_cause[w, slot, c, side, 1]:
-            pending_cause[w, slot, c, side, 0] = stamp
-            pending_cause[w, slot, c, side, 1] = abs(value)
+        # The largest push each way names the cause, with its size (the sums cannot tell it) and the
+        # themes it moves; only steps that log keep this book.
+        if pending_cause.shape[0] and field[e] >= RIGHTS0 and value != 0:
+            book, theme = pending_cause[w, slot, c, 0 if value > 0 else 1], np.int64(1) << (field[e] - RIGHTS0)
+            if book[0] == stamp:
+                book[1] = max(book[1], abs(value))
+                book[2] = np.int64(book[2]) | theme
+            elif abs(value) >= book[1]:
+                book[0], book[1], book[2] = stamp, abs(value), theme

@@ -146,8 +146,8 @@ def _apply_pending(country, player, pending_country, pending_player, pending_cau
                 due[j, f] = 0.0
             if pending_cause.shape[0]:  # only steps that log keep the book
                 for side in range(2):
-                    pending_cause[w, slot, j, side, 0] = 0.0
-                    pending_cause[w, slot, j, side, 1] = 0.0
+                    for k in range(3):
+                        pending_cause[w, slot, j, side, k] = 0.0
         for f in range(player.shape[1]):
             player[w, f] += due_player[f]
             due_player[f] = 0.0

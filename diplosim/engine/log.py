@@ -31,21 +31,25 @@ class Causes:
     """Collects, during one step, why each country changed, so the turn summary can say why."""
 
     def __init__(self) -> None:
-        self.by_country: dict[tuple[int, int], list[tuple[str, int, bool]]] = {}
+        self.by_country: dict[tuple[int, int], list[tuple[str, int, bool, int]]] = {}
 
-    def add(self, world: int, country: int, cause: str, sign: int = 0, rights_only: bool = False) -> None:
+    def add(self, world: int, country: int, cause: str, sign: int = 0, rights_only: bool = False,
+            themes: int = -1) -> None:
         """Record a cause of change for a country in a world; sign +1 or -1 when it can only have
         raised or only lowered rights (a reform, a crackdown), 0 when it may have done either;
-        rights_only when it explains changes to rights and nothing else (a delayed effect)."""
-        self.by_country.setdefault((world, country), []).append((cause, sign, rights_only))
+        rights_only when it explains changes to rights and nothing else (a delayed effect), and then
+        `themes` says which (bit h for theme h; -1 for all)."""
+        self.by_country.setdefault((world, country), []).append((cause, sign, rights_only, themes))
 
-    def of(self, world: int, country: int, sign: int = 0, rights: bool = False) -> list[str]:
+    def of(self, world: int, country: int, sign: int = 0, rights: bool = False, theme: int | None = None) -> list[str]:
         """The causes recorded for a country, in order, repeats folded into one with a count; given
         the sign of a change, the causes that could only have pushed the other way are left out;
-        causes of rights alone only when rights=True (for a line about rights)."""
+        causes of rights alone only when rights=True (for a line about rights, of `theme`)."""
         counts: dict[str, int] = {}
-        for cause, pushed, rights_only in self.by_country.get((world, country), []):
-            if sign * pushed >= 0 and (rights or not rights_only):
+        for cause, pushed, rights_only, themes in self.by_country.get((world, country), []):
+            if rights_only and (not rights or (theme is not None and not (themes >> theme) & 1)):
+                continue
+            if sign * pushed >= 0:
                 counts[cause] = counts.get(cause, 0) + 1
         return [c if n == 1 else f"{c} (x{n})" for c, n in counts.items()]
 

@@ -38,8 +38,8 @@ class State:
     abuse: np.ndarray  # (W, C) bool: gross abuses under way
     pending_country: np.ndarray  # (W, D, C, F): delayed effects, ring buffer over turns
     pending_player: np.ndarray  # (W, D, P)
-    pending_cause: np.ndarray  # (W, D, C, 2, 2): per pending rise and fall of rights, (cause stamp, size); the
-    # log's bookkeeping, kept only by steps that log (cause_book)
+    pending_cause: np.ndarray  # (W, D, C, 2, 3): per pending rise and fall of rights, (cause stamp, size,
+    # themes); the log's bookkeeping, kept only by steps that log (cause_book)
     last_used: np.ndarray  # (W, T, C + 1): turn each tool was last used on each target
     fired: np.ndarray  # (W, E) bool: events that have fired
     awaiting: np.ndarray  # (W, E) bool: events waiting for the player's choice
@@ -114,7 +114,7 @@ class State:
         return self.pending_cause if logging else _NO_BOOK
 
 
-_NO_BOOK = np.zeros((0, 1, 1, 2, 2), dtype=np.float32)
+_NO_BOOK = np.zeros((0, 1, 1, 2, 3), dtype=np.float32)
 
 
 def _turn_major(buffer: np.ndarray) -> np.ndarray:
@@ -147,7 +147,7 @@ def initial_state(params: Params, seeds: np.ndarray | list[int] | int) -> State:
         decision=np.full((w, c), layout.STALL, dtype=np.int64), abuse=abuse,
         pending_country=_turn_major(zeros((params.horizon, w) + params.initial_country.shape)),
         pending_player=_turn_major(zeros((params.horizon, w, params.initial_player.shape[0]))),
-        pending_cause=zeros((w, params.horizon, c, 2, 2)),
+        pending_cause=zeros((w, params.horizon, c, 2, 3)),
         last_used=np.full((w, t, c + 1), -1000, dtype=np.int16),  # turns are few; the array is large
         fired=np.zeros((w, e), dtype=bool), awaiting=np.zeros((w, e), dtype=bool),
         objective_met=np.zeros((w, o), dtype=bool), objective_failed=np.zeros((w, o), dtype=bool),

@@ -99,7 +99,8 @@ def _due_causes(params: Params, s: State, live: np.ndarray, causes: Causes) -> N
         for c, rising in zip(*np.nonzero(s.pending_cause[w, slot[w], :, :, 0]), strict=True):
             text = describe_cause(params, s.pending_cause[w, slot[w], c, rising, 0], int(s.turn[w]))
             if not any(known.startswith(text) for known in causes.of(int(w), int(c))):
-                causes.add(int(w), int(c), text, sign=1 if rising == 0 else -1, rights_only=True)
+                causes.add(int(w), int(c), text, sign=1 if rising == 0 else -1, rights_only=True,
+                           themes=int(s.pending_cause[w, slot[w], c, rising, 2]))
 
 
 def _log_turn(params, s, live, played, decision, before, before_face, lost_now, entries, causes) -> None:
@@ -123,7 +124,7 @@ def _log_turn(params, s, live, played, decision, before, before_face, lost_now, 
             delta = s.rights[w, c] - before_rights[w, c]
             for h in np.nonzero(np.abs(delta) >= 2.5)[0]:
                 verb = "improved" if delta[h] > 0 else "worsened"
-                why = causes.of(int(w), c, sign=1 if delta[h] > 0 else -1, rights=True) or [
+                why = causes.of(int(w), c, sign=1 if delta[h] > 0 else -1, rights=True, theme=int(h)) or [
                     "drift toward what its institutions and stance support"]
                 unc = s.country[w, c, L.UNCERTAINTY]
                 now, was = s.estimate[w, c, h], before_estimate[w, c, h]

@@ -250,9 +250,22 @@ def test_delayed_changes_to_rights_carry_their_cause():
     later = s.pending_cause[0, 2 % rules.horizon, c, 0]  # the slot of turn 2: (stamp, size)
     assert describe_cause(rules, later[0], 2) == "your 'Refer to an international court' of turn 1"
     assert later[1] > 0
+    assert int(later[2]) == 1 << rules.themes.index("physical_integrity")  # the themes it moves
     assert describe_cause(rules, s.pending_cause[0, 1, c, 0, 0], 1) == "your 'Refer to an international court'"
     assert not s.pending_cause[0, :, c, 1, 0].any()  # nothing scheduled to lower rights
     quiet = initial_state(rules, [5])  # a step that does not log keeps no book
     schedule(rules, quiet, rules.tools.effects, np.array([2 * t]), np.array([c]), np.ones(1, dtype=np.float32),
              np.ones(1, dtype=bool), tool_cause(np.array([t])))
     assert not quiet.pending_cause.any() and quiet.same_game(s)
+
+
+def test_a_delayed_cause_explains_only_the_rights_it_moves():
+    from diplosim.engine.log import Causes
+
+    causes = Causes()
+    causes.add(0, 1, "your 'Court' of turn 3", sign=1, rights_only=True, themes=0b10)
+    causes.add(0, 1, "its government chose to reform", sign=1)
+    assert causes.of(0, 1, sign=1, rights=True, theme=1) == ["your 'Court' of turn 3", "its government chose to reform"]
+    assert causes.of(0, 1, sign=1, rights=True, theme=0) == ["its government chose to reform"]
+    assert causes.of(0, 1, sign=-1, rights=True, theme=1) == []  # it only raised rights
+    assert causes.of(0, 1) == ["its government chose to reform"]  # not a cause of lost face
