@@ -27,7 +27,7 @@ def resolve_choices(params: Params, s: State, choice: np.ndarray, log: list[LogE
     if not ev.n_choices.any():
         return
     picked = np.full(s.awaiting.shape, -1, dtype=np.int64)
-    refused = np.zeros(s.awaiting.shape, dtype=bool)
+    refused = np.full(s.awaiting.shape, np.nan)  # the budget left for an answer refused for want of it
     _answer(s.player, s.awaiting, s.done, s.turn, choice, ev.n_choices, ev.default_choice, ev.first_answer,
             ev.answer_cost, ev.country, picked, refused, s.pending_country, s.pending_player, s.cause_book(log is not None),
             answer_cause(params, 0), *ev.answers.entries)
@@ -50,7 +50,7 @@ def _answer(player, awaiting, done, turn, choice, n_choices, default_choice, fir
             pick = choice[w, e] if 0 <= choice[w, e] < n_choices[e] else default
             if pick != default and (np.float64(answer_cost[first_answer[e] + pick])
                                     > np.float64(player[w, BUDGET]) - promised + 1e-6):
-                refused[w, e] = True
+                refused[w, e] = np.float64(player[w, BUDGET]) - promised
                 pick = default
             promised += answer_cost[first_answer[e] + pick]
             schedule_one(pending_country, pending_player, pending_cause, w, turn[w], first_answer[e] + pick,
@@ -66,12 +66,11 @@ def _log_answers(params: Params, s: State, choice: np.ndarray, picked: np.ndarra
     for w, e in zip(*np.nonzero(picked >= 0), strict=True):
         event, c, turn = ev.events[e], int(ev.country[e]), int(s.turn[w])
         option = event.choices[int(picked[w, e])]
-        if refused[w, e]:
+        if not np.isnan(refused[w, e]):
             wanted = int(choice[w, e])
-            promised = sum(ev.choice_cost[k][picked[w, k]] for k in range(e) if picked[w, k] >= 0)
             log.append(LogEntry(int(w), turn, "warning",
                                 f"{event.title}: '{event.choices[wanted].label}' needs {ev.choice_cost[e][wanted]:g} "
-                                f"from the budget, which has {s.player[w, L.BUDGET] - promised:.0f} left",
+                                f"from the budget, which has {refused[w, e]:.0f} left",
                                 f"the default answer, '{option.label}', was taken instead", c))
         log.append(LogEntry(int(w), turn, "choice", f"{event.title}: you chose '{option.label}'", option.text, c))
         if causes is not None and c >= 0:

@@ -269,3 +269,21 @@ def test_a_delayed_cause_explains_only_the_rights_it_moves():
     assert causes.of(0, 1, sign=1, rights=True, theme=0) == ["its government chose to reform"]
     assert causes.of(0, 1, sign=-1, rights=True, theme=1) == []  # it only raised rights
     assert causes.of(0, 1) == ["its government chose to reform"]  # not a cause of lost face
+
+
+def test_an_answer_the_budget_cannot_pay_for_is_refused_with_what_is_left(meridian):
+    """Two costly answers in one turn: the second is refused once the first has promised the money."""
+    from diplosim.engine import layout as L
+
+    e1, e2 = meridian.events.events.index(next(e for e in meridian.events.events if e.id == "atrocity_warning")), \
+        meridian.events.events.index(next(e for e in meridian.events.events if e.id == "corvain_coup"))
+    s = initial_state(meridian, [3])
+    s.awaiting[0, [e1, e2]] = True
+    s.player[0, L.BUDGET] = 20.0  # pays for the first answer (15) but not the second too (10)
+    acts = Actions.empty(meridian, 1)
+    acts.choice[0, [e1, e2]] = 1
+    after, entries = step(meridian, s, acts, log=True)
+    warnings = [x for x in entries if x.kind == "warning"]
+    assert len(warnings) == 1 and "which has 5 left" in warnings[0].text
+    assert warnings[0].cause.startswith("the default answer")
+    assert not after.awaiting[0, [e1, e2]].any()
