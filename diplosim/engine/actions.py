@@ -180,20 +180,21 @@ def _schedule(pending_country, pending_player, pending_cause, turn, row, target,
               delay, country, field, fixed, scaled):
     for w in range(pending_country.shape[0]):
         if mask[w]:
-            schedule_one(pending_country, pending_player, pending_cause, w, turn[w], row[w], target[w], scale[w],
-                         cause[w], offsets, where, delay, country, field, fixed, scaled)
+            schedule_one(pending_country, pending_player, w, turn[w], row[w], target[w], scale[w], offsets, where,
+                         delay, country, field, fixed, scaled)
+            if pending_cause.shape[0]:
+                note_cause(pending_cause, w, turn[w], row[w], target[w], scale[w], cause[w], offsets, where, delay,
+                           country, field, fixed, scaled)
 
 
 @jit
-def schedule_one(pending_country, pending_player, pending_cause, w, turn, r, target, scale, cause, offsets, where,
-                 delay, country, field, fixed, scaled):
-    """schedule() of row r for world w alone, callable from other compiled loops. The cause of a
-    change to rights is kept beside it: the largest push up and the largest down, each as a stamp
-    (its cause code and the turn it was scheduled, log.describe_cause), its size and the themes it
-    moves (bit h for theme h)."""
+def schedule_one(pending_country, pending_player, w, turn, r, target, scale, offsets, where, delay, country, field,
+                 fixed, scaled):
+    """schedule() of row r for world w alone, callable from other compiled loops; those that log
+    follow it with note_cause. (Kept small, so the compiler inlines it: a call per world with this
+    many arrays costs more than the additions.)"""
     horizon = pending_country.shape[1]
     tgt, now = max(target, 0), turn % horizon
-    stamp = cause * 256 + turn % 256
     for e in range(offsets[r], offsets[r + 1]):
         slot = now + delay[e]  # delays are shorter than the buffer: one wrap at most
         if slot >= horizon:
@@ -201,15 +202,30 @@ def schedule_one(pending_country, pending_player, pending_cause, w, turn, r, tar
         value = fixed[e] + scaled[e] * scale
         if where[e] == 1:
             pending_player[w, slot, field[e]] += value
+        else:
+            pending_country[w, slot, tgt if where[e] == 0 else country[e], field[e]] += value
+
+
+@jit
+def note_cause(pending_cause, w, turn, r, target, scale, cause, offsets, where, delay, country, field, fixed, scaled):
+    """Keep the cause of the changes to rights schedule_one just scheduled: per country and turn slot,
+    the largest push up and the largest down, each as a stamp (its cause code and the turn it was
+    scheduled, log.describe_cause), its size (the sums cannot tell it) and the themes it moves (bit h
+    for theme h). Only steps that log keep this book."""
+    horizon = pending_cause.shape[1]
+    tgt, now = max(target, 0), turn % horizon
+    stamp = cause * 256 + turn % 256
+    for e in range(offsets[r], offsets[r + 1]):
+        value = fixed[e] + scaled[e] * scale
+        if where[e] == 1 or field[e] < RIGHTS0 or value == 0:
             continue
+        slot = now + delay[e]
+        if slot >= horizon:
+            slot -= horizon
         c = tgt if where[e] == 0 else country[e]
-        pending_country[w, slot, c, field[e]] += value
-        # The largest push each way names the cause, with its size (the sums cannot tell it) and the
-        # themes it moves; only steps that log keep this book.
-        if pending_cause.shape[0] and field[e] >= RIGHTS0 and value != 0:
-            book, theme = pending_cause[w, slot, c, 0 if value > 0 else 1], np.int64(1) << (field[e] - RIGHTS0)
-            if book[0] == stamp:
-                book[1] = max(book[1], abs(value))
-                book[2] = np.int64(book[2]) | theme
-            elif abs(value) >= book[1]:
-                book[0], book[1], book[2] = stamp, abs(value), theme
+        book, theme = pending_cause[w, slot, c, 0 if value > 0 else 1], np.int64(1) << (field[e] - RIGHTS0)
+        if book[0] == stamp:
+            book[1] = max(book[1], abs(value))
+            book[2] = np.int64(book[2]) | theme
+        elif abs(value) >= book[1]:
+            book[0], book[1], book[2] = stamp, abs(value), theme

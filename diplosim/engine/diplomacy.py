@@ -18,6 +18,7 @@ from diplosim.engine.actions import (
     UNAVAILABLE,
     WRONG_TARGET,
     legality,
+    note_cause,
     pay_one,
     precondition_passes,
     schedule,
@@ -250,8 +251,11 @@ def _strike(seed, turn, slot, tool, target, live, effect, risk_tool, chance, con
                    and not (conditional[r] and not held[w, r, max(target[w], 0)]))
             if hit:
                 struck[w, r] = True
-                schedule_one(pending_country, pending_player, pending_cause, w, turn[w], r, target[w], effect[w],
-                             tool[w] + 1, offsets, where, delay, country, field, fixed, scaled)
+                schedule_one(pending_country, pending_player, w, turn[w], r, target[w], effect[w], offsets, where,
+                             delay, country, field, fixed, scaled)
+                if pending_cause.shape[0]:
+                    note_cause(pending_cause, w, turn[w], r, target[w], effect[w], tool[w] + 1, offsets, where,
+                               delay, country, field, fixed, scaled)
 
 
 def _hint(params: Params, tool_id: str, text: str) -> str:

@@ -7,7 +7,7 @@ import numpy as np
 
 from diplosim.engine import layout as L
 from diplosim.engine import rng
-from diplosim.engine.actions import schedule_one
+from diplosim.engine.actions import note_cause, schedule_one
 from diplosim.engine.compiled import jit
 from diplosim.engine.conditions import field_words
 from diplosim.engine.log import Causes, LogEntry, answer_cause, event_cause
@@ -53,9 +53,11 @@ def _answer(player, awaiting, done, turn, choice, n_choices, default_choice, fir
                 refused[w, e] = np.float64(player[w, BUDGET]) - promised
                 pick = default
             promised += answer_cost[first_answer[e] + pick]
-            schedule_one(pending_country, pending_player, pending_cause, w, turn[w], first_answer[e] + pick,
-                         subject[e], F(1.0), first_cause + first_answer[e] + pick, offsets, where, delay, country,
-                         field, fixed, scaled)
+            schedule_one(pending_country, pending_player, w, turn[w], first_answer[e] + pick, subject[e], F(1.0),
+                         offsets, where, delay, country, field, fixed, scaled)
+            if pending_cause.shape[0]:
+                note_cause(pending_cause, w, turn[w], first_answer[e] + pick, subject[e], F(1.0),
+                           first_cause + first_answer[e] + pick, offsets, where, delay, country, field, fixed, scaled)
             picked[w, e] = pick
             awaiting[w, e] = False
 
@@ -120,8 +122,11 @@ def _fire(u, chance, once, event_turn, conditional, triggered, subject, n_choice
                 continue
             fired_now[w, e] = True
             fired[w, e] = True
-            schedule_one(pending_country, pending_player, pending_cause, w, turn[w], e, subject[e], F(1.0),
-                         first_cause + e, offsets, where, delay, country, field, fixed, scaled)
+            schedule_one(pending_country, pending_player, w, turn[w], e, subject[e], F(1.0), offsets, where, delay,
+                         country, field, fixed, scaled)
+            if pending_cause.shape[0]:
+                note_cause(pending_cause, w, turn[w], e, subject[e], F(1.0), first_cause + e, offsets, where, delay,
+                           country, field, fixed, scaled)
             if n_choices[e] > 0:
                 awaiting[w, e] = True
 
