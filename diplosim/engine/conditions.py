@@ -247,6 +247,9 @@ def _evaluate(code, value, offsets, country, estimate, leverage, abuse, player, 
     stack = np.empty((code.shape[0] + 1, n_w, n_c), dtype=np.bool_)
     values = np.empty((n_w, n_c))
     for p in range(n_p):
+        if offsets[p + 1] - offsets[p] == 1 and code[offsets[p], 0] == _ALL:  # all of nothing (no condition)
+            out[:, p, :] = True
+            continue
         top = 0
         for i in range(offsets[p], offsets[p + 1]):
             kind = code[i, 0]
