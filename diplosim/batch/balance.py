@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 from diplosim.batch.claims import HELD, judge, needed_runs, play_runs
 from diplosim.batch.stats import AblationRow, Moments, ablation_flags, wilson
 
@@ -24,6 +26,16 @@ BASE = ("passive", "random", "greedy")
 
 def _pct(lo: float, hi: float) -> str:
     return f"[{lo:.1%}, {hi:.1%}]"
+
+
+def _pacing(run, turns: int) -> str:
+    """When greedy's won games had the win in hand (not a target: a hint at pacing)."""
+    since = run.on_course_from[run.won]
+    if not since.size:
+        return "- pacing: greedy won no game"
+    q1, median, q3 = np.percentile(since, [25, 50, 75], method="inverted_cdf").astype(int)
+    return (f"- pacing (not a target): greedy's won games had every required objective in place from turn "
+            f"{median} of {turns} (median; quartiles {q1}-{q3})")
 
 
 def scenario_section(path: str, loaded, games: int, ablation_games: int, seed: int, executor,
@@ -65,7 +77,8 @@ def scenario_section(path: str, loaded, games: int, ablation_games: int, seed: i
     band = 0.30 <= rates["greedy"][0] <= 0.85
     ok &= order and band
     lines += ["", f"- greedy > random > passive (win rate): **{'yes' if order else 'no'}**",
-              f"- greedy's win rate within 30%-85%: **{'yes' if band else 'no'}** ({rates['greedy'][0]:.1%})", ""]
+              f"- greedy's win rate within 30%-85%: **{'yes' if band else 'no'}** ({rates['greedy'][0]:.1%})",
+              _pacing(runs[("greedy", None)], sc.turns), ""]
     if claims:
         lines += ["| claim | verdict | effect | 95% interval | detail |", "|---|---|---|---|---|"]
         for claim in claims:

@@ -19,7 +19,7 @@ import numpy as np
 
 from diplosim.batch.runner import save_chunk
 from diplosim.batch.stats import Moments, wilson
-from diplosim.batch.worker import ChunkTask, rules_version, run_chunk
+from diplosim.batch.worker import FIGURES, ChunkTask, rules_version, run_chunk
 from diplosim.scenario.claims import claim_policies
 from diplosim.scenario.models import Claim
 
@@ -46,6 +46,7 @@ class Run:
     score: np.ndarray
     metrics: dict[str, np.ndarray]
     uses: np.ndarray | None = None  # (games, tools) times each tool was used
+    on_course_from: np.ndarray | None = None  # (games,) turn from which every required objective held
 
 
 def _verdict(low: float, high: float, line: float = 0.0) -> str:
@@ -152,7 +153,8 @@ def play_runs(path: str, digest: str, needed: dict[tuple[str, str | None], set[s
         metrics = np.concatenate([c["metrics"] for _, c in chunks]) if chunks else np.zeros((0, 0))
         runs[key] = Run(np.concatenate([c["won"] for _, c in chunks]), np.concatenate([c["score"] for _, c in chunks]),
                         {n: metrics[:, i] for i, n in enumerate(names)},
-                        np.concatenate([c["uses"] for _, c in chunks]))
+                        np.concatenate([c["uses"] for _, c in chunks]),
+                        np.concatenate([c["figures"][:, FIGURES.index("on_course_from")] for _, c in chunks]))
     return runs
 
 

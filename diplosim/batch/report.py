@@ -182,7 +182,7 @@ def _results_table(rows: list[dict[str, Any]]) -> str:
     e = html.escape
     head = ("<tr><th class=l>policy</th><th class=l>variant</th><th>games</th><th>win rate</th><th>95% CI</th>"
             "<th>mean score</th><th>95% CI</th><th>won</th><th>lost early</th><th>lost at end</th>"
-            "<th>actions/game</th></tr>")
+            "<th>actions/game</th><th>won games on course from turn (median; quartiles)</th></tr>")
     body = []
     for r in rows:
         lo, hi = r["win_rate_ci95"]
@@ -193,8 +193,13 @@ def _results_table(rows: list[dict[str, Any]]) -> str:
                     f"<td>{100 * r['win_rate']:.1f}%</td><td>{100 * lo:.1f} – {100 * hi:.1f}%</td>"
                     f"<td>{r['mean_score']:.2f}</td><td>{sci}</td><td>{100 * sh['won']:.1f}%</td>"
                     f"<td>{100 * sh['lost_early']:.1f}%</td><td>{100 * sh['lost_at_end']:.1f}%</td>"
-                    f"<td>{r['actions_per_game']:.1f}</td></tr>")
+                    f"<td>{r['actions_per_game']:.1f}</td><td>{_on_course(r['won_on_course_from'])}</td></tr>")
     return f"<div class=scroll><table>{head}{''.join(body)}</table></div>"
+
+
+def _on_course(quartiles: list[int] | None) -> str:
+    """When won games had every required objective in place, e.g. "6 (4-9)"; "n/a" without a win."""
+    return "n/a" if quartiles is None else f"{quartiles[1]} ({quartiles[0]}–{quartiles[2]})"
 
 
 def _ablation_table(rows: list[dict[str, Any]]) -> str:

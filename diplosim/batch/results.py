@@ -19,7 +19,7 @@ import numpy as np
 
 from diplosim.batch.runner import Plan, chunk_path, load_chunk, write_atomic
 from diplosim.batch.stats import AblationRow, Moments, ablation_flags, histogram_quantiles, wilson
-from diplosim.batch.worker import FIGURES
+from diplosim.batch.worker import FIGURES, TURN_FIGURES
 
 RIGHTS_EDGES = np.linspace(0.0, 100.0, 2001)  # 0.05-wide bins for the rights-trajectory quantiles
 OUTCOMES = ("won", "lost_early", "lost_at_end")
@@ -47,11 +47,13 @@ class ArmStats:
     successes: np.ndarray = None  # type: ignore[assignment]
     scores: list[np.ndarray] = field(default_factory=list)
     trajectory: np.ndarray | None = None  # (turns + 1, bins) counts
+    on_course: np.ndarray = None  # type: ignore[assignment]  # (turns + 2,) won games by on_course_from
 
     def __post_init__(self) -> None:
         self.met = np.zeros(self.n_objectives, dtype=np.int64)
         self.uses = np.zeros(self.n_tools, dtype=np.int64)
         self.successes = np.zeros(self.n_tools, dtype=np.int64)
+        self.on_course = np.zeros(self.turns + 2, dtype=np.int64)
         if self.detail:
             self.trajectory = np.zeros((self.turns + 1, RIGHTS_EDGES.size - 1), dtype=np.int64)
 
@@ -67,6 +69,8 @@ class ArmStats:
         self.met += r["met"].sum(axis=0)
         self.uses += r["uses"].sum(axis=0)
         self.successes += r["successes"].sum(axis=0)
+        since = r["figures"][won, FIGURES.index("on_course_from")].astype(np.int64)
+        self.on_course += np.bincount(np.clip(since, 0, self.turns + 1), minlength=self.turns + 2)
         if self.detail:
             self.scores.append(r["score"].astype(np.float64))
             traj = r["trajectory"]
@@ -81,6 +85,14 @@ class ArmStats:
     def use_share(self) -> np.ndarray:
         total = self.uses.sum()
         return self.uses / total if total else np.zeros_like(self.uses, dtype=np.float64)
+
+    def on_course_quartiles(self) -> list[int] | None:
+        """The 25th, 50th and 75th percentile of the turn from which won games were on course
+        (every required objective met or holding to the end), or None without a win."""
+        cum = np.cumsum(self.on_course)
+        if not cum[-1]:
+            return None
+        return [int(np.argmax(cum >= q * cum[-1])) for q in (0.25, 0.5, 0.75)]
 
     def trajectory_bands(self) -> np.ndarray:
         """(3, turns + 1): the 10th percentile, median and 90th percentile of mean rights per turn."""
@@ -142,9 +154,9 @@ def _columns(plan: Plan) -> tuple[list[str], list[str], list[str]]:
     """The objectives and tools of every variant (the CSV's columns), and the CSV's header."""
     objectives = list(dict.fromkeys(o for objs in plan.objectives for o in objs))
     tools = list(dict.fromkeys(t for ts in plan.tools for t in ts))
-    header = (["policy", "variant", "ablated", "game", "seed", "outcome", "won", "score", "turns_played"]
+    header = (["policy", "variant", "ablated", "game", "seed", "outcome", "won", "score", *TURN_FIGURES]
               + [f"met_{o}" for o in objectives] + [f"uses_{t}" for t in tools]
-              + [f for f in FIGURES if f != "turns_played"])
+              + [f for f in FIGURES if f not in TURN_FIGURES])
     return objectives, tools, header
 
 
@@ -185,10 +197,11 @@ def _write_rows(plan: Plan, a: int, r: dict[str, np.ndarray], handle: Any) -> No
     uses = np.concatenate([r["uses"], np.full((n, 1), -1, np.int32)], axis=1)[:, tool_idx]
     columns = [list(map(str, range(int(r["start"]), int(r["start"]) + n))), list(map(str, r["seed"].tolist())),
                np.where(r["won"], "won", np.where(r["lost"], "lost_early", "lost_at_end")).tolist(),
-               _counts(r["won"]), _numbers(r["score"]), _counts(figs[:, FIGURES.index("turns_played")])]
+               _counts(r["won"]), _numbers(r["score"])]
+    columns += [_counts(figs[:, FIGURES.index(f)]) for f in TURN_FIGURES]
     columns += [_counts(met[:, i]) for i in range(met.shape[1])]
     columns += [_counts(uses[:, i]) for i in range(uses.shape[1])]
-    columns += [_numbers(figs[:, i]) for i, f in enumerate(FIGURES) if f != "turns_played"]
+    columns += [_numbers(figs[:, i]) for i, f in enumerate(FIGURES) if f not in TURN_FIGURES]
     arm_text = io.StringIO()  # the arm's names, quoted by the csv rules should they need it
     csv.writer(arm_text, lineterminator="").writerow([arm.policy, plan.variants[arm.variant].label, arm.forbid or ""])
     prefix = arm_text.getvalue() + ","
@@ -235,6 +248,7 @@ def arm_summary(plan: Plan, v: int, s: ArmStats) -> dict[str, Any]:
         "tool_success_rate": {t: (int(k) / int(u) if u else None)
                               for t, k, u in zip(plan.tools[v], s.successes, s.uses, strict=True)},
         "final_means": {f: m.mean for f, m in zip(FIGURES, s.figures, strict=True)},
+        "won_on_course_from": s.on_course_quartiles(),
     }
 
 

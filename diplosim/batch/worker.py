@@ -18,9 +18,11 @@ from typing import Any
 
 import numpy as np
 
-# Final figures recorded per game, beside outcome, score, objectives and tool use.
+# Final figures recorded per game, beside outcome, score, objectives and tool use; the last two are
+# turn numbers (on_course_from: from which turn every required objective was met or holding).
 FIGURES = ("credibility", "commerce", "security", "budget", "treaty", "mean_rights", "mean_estimate",
-           "turns_played")
+           "turns_played", "on_course_from")
+TURN_FIGURES = ("turns_played", "on_course_from")
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,8 @@ def run_chunk(task: ChunkTask) -> dict[str, np.ndarray]:
     figures = np.stack([state.player_field("credibility"), state.player_field("commerce"),
                         state.player_field("security"), state.player_field("budget"),
                         state.player_field("treaty"), state.rights.mean(axis=(1, 2)),
-                        state.estimate.mean(axis=(1, 2)), (state.turn - 1).astype(np.float64)], axis=1)
+                        state.estimate.mean(axis=(1, 2)), (state.turn - 1).astype(np.float64),
+                        state.on_course_from.astype(np.float64)], axis=1)
     return {
         "start": np.int64(task.start), "stop": np.int64(task.stop),
         "seed": seeds, "won": won(params, state), "lost": state.lost.copy(),

@@ -18,23 +18,28 @@ def update_objectives(params: Params, s: State, played: np.ndarray, final: np.nd
     `final` marks worlds whose game ends now."""
     kind = np.array([_KINDS.index(o.kind) for o in params.objectives], dtype=np.int64)
     at_end = np.array([o.at_end for o in params.objectives], dtype=bool)
-    _judge(params.objective_conditions(s), kind, at_end, params.objective_deadline, played, final, s.done,
-           s.objective_met, s.objective_failed)
+    required = np.array([o.required for o in params.objectives], dtype=bool)
+    _judge(params.objective_conditions(s), kind, at_end, required, params.objective_deadline, played, final, s.done,
+           s.objective_met, s.objective_failed, s.on_course_from)
 
 
 @jit
-def _judge(held, kind, at_end, deadline, played, final, done, met, failed):
+def _judge(held, kind, at_end, required, deadline, played, final, done, met, failed, on_course_from):
     """A reach objective is met once it holds by its deadline (or judged at the deadline or the end
-    when at_end); keep fails the first turn it does not hold; avoid fails the first turn it does."""
+    when at_end); keep fails the first turn it does not hold; avoid fails the first turn it does.
+    A game is on course while every required objective is met, or not failed and as it should be now."""
     for w in range(held.shape[0]):
         if done[w]:
             continue
+        on_course = True
         for o in range(held.shape[1]):
-            if met[w, o] or failed[w, o]:
-                continue
             holds = True
             for j in range(held.shape[2]):
                 holds = holds and held[w, o, j]
+            if required[o]:
+                on_course = on_course and (met[w, o] or (not failed[w, o] and holds != (kind[o] == 2)))
+            if met[w, o] or failed[w, o]:
+                continue
             if kind[o] == 0 and at_end[o]:
                 if final[w] or played[w] >= deadline[o]:
                     met[w, o], failed[w, o] = holds, not holds
@@ -47,6 +52,8 @@ def _judge(held, kind, at_end, deadline, played, final, done, met, failed):
             else:
                 failed[w, o] = holds
                 met[w, o] = not holds and final[w]
+        if not on_course:
+            on_course_from[w] = played[w] + 1
 
 
 def required_failed(params: Params, s: State) -> np.ndarray:

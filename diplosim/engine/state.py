@@ -45,6 +45,8 @@ class State:
     awaiting: np.ndarray  # (W, E) bool: events waiting for the player's choice
     objective_met: np.ndarray  # (W, O) bool
     objective_failed: np.ndarray  # (W, O) bool
+    on_course_from: np.ndarray  # (W,) the turn from which every required objective has been met or holding
+    # (the last turn it was not, plus one): how early a won game was in hand, for balance testing
     tool_uses: np.ndarray  # (W, T): times each tool was used
     tool_successes: np.ndarray  # (W, T): times it landed (accepted, or the vote passed)
 
@@ -151,6 +153,7 @@ def initial_state(params: Params, seeds: np.ndarray | list[int] | int) -> State:
         last_used=np.full((w, t, c + 1), -1000, dtype=np.int16),  # turns are few; the array is large
         fired=np.zeros((w, e), dtype=bool), awaiting=np.zeros((w, e), dtype=bool),
         objective_met=np.zeros((w, o), dtype=bool), objective_failed=np.zeros((w, o), dtype=bool),
+        on_course_from=np.ones(w, dtype=np.int64),
         tool_uses=np.zeros((w, t), dtype=np.int64), tool_successes=np.zeros((w, t), dtype=np.int64),
     )
     from diplosim.engine.mechanics import derive_leverage

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from diplosim.batch import balance
@@ -21,6 +22,8 @@ def test_balance_report_and_its_cache(scenario: str, tmp_path: Path) -> None:
     balance.main([*args, "--out", str(first)])
     text = first.read_text(encoding="utf-8")
     assert "| greedy | 6 |" in text and "Ablation of greedy over 6 games per tool" in text
+    assert re.search(r"- pacing(: greedy won no game| \(not a target\): greedy's won games had every required "
+                     r"objective in place from turn \d of 6 \(median; quartiles \d-\d\))", text)
     assert "reused" not in text  # a cold run says nothing of a cache
     kept = sorted(cache.glob("*.npz"))
     assert kept, "no chunk was kept in the cache"

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from diplosim.batch.sweep import UsageError, variants
+from tests.batch.conftest import small_scenario
 from tests.batch.helpers import batch, rows, summary
 
 
@@ -53,3 +54,16 @@ def test_report_summary_and_csv(scenario: str, tmp_path: Path) -> None:
     assert "<h2>Sweep</h2>" in page and "Rights over turns" in page and "Tool use" in page
     assert len(re.findall(r'src="data:image/png;base64,', page)) >= 5
     assert not re.search(r'(src|href)="(https?:|file:|/)', page), "the report must be self-contained"
+
+
+def test_won_games_say_from_which_turn_they_were_on_course(tmp_path: Path) -> None:
+    # Pacing: the turn from which every required objective held, per game, and its quartiles over won games.
+    out = tmp_path / "out"
+    assert batch(str(small_scenario(tmp_path, turns=20)), out, games=64, policies=["only:quiet_engagement"]) == 0
+    won = [r for r in rows(out) if r["outcome"] == "won"]
+    since = sorted(int(r["on_course_from"]) for r in won)
+    assert won and all(1 <= int(r["on_course_from"]) <= int(r["turns_played"]) for r in won)
+    median = since[(len(since) + 1) // 2 - 1]  # the lower median, as a count-based quantile gives it
+    assert summary(out)["policies"]["only:quiet_engagement"]["won_on_course_from"][1] == median
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "won games on course from turn" in page

@@ -287,3 +287,18 @@ def test_an_answer_the_budget_cannot_pay_for_is_refused_with_what_is_left(meridi
     assert len(warnings) == 1 and "which has 5 left" in warnings[0].text
     assert warnings[0].cause.startswith("the default answer")
     assert not after.awaiting[0, [e1, e2]].any()
+
+
+def test_on_course_from_is_the_turn_from_which_every_required_objective_held(params):
+    """World 0 meets the required objective at once; world 1 falls short on turns 1 and 2 and meets it
+    on turn 3; world 2 never does. The figure says from which turn each game was in hand."""
+    from diplosim.engine.objectives import update_objectives
+
+    s = initial_state(params, np.arange(3, dtype=np.uint64))
+    c, h = params.country_index("proudland"), params.themes.index("expression")
+    never = np.zeros(3, dtype=bool)
+    for turn, expression in ((1, [50, 30, 30]), (2, [50, 30, 30]), (3, [50, 50, 30])):
+        s.rights[:, c, h] = expression
+        update_objectives(params, s, np.full(3, turn), never)
+    assert s.on_course_from.tolist() == [1, 3, 4]
+    assert s.objective_met[:, 0].tolist() == [True, True, False]
