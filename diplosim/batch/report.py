@@ -22,7 +22,8 @@ body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:11
 padding:0 16px;color:#222;line-height:1.45}
 h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:1.6em;border-bottom:1px solid #ddd;padding-bottom:.2em}
 table{border-collapse:collapse;margin:.6em 0;font-size:.92em}
-th,td{border:1px solid #ddd;padding:4px 8px;text-align:right;white-space:nowrap}th{background:#f4f4f4}
+th,td{border:1px solid #ddd;padding:4px 8px;text-align:right;white-space:nowrap}
+th{background:#f4f4f4;white-space:normal;vertical-align:bottom}
 td.l,th.l{text-align:left}td.l{white-space:normal}.scroll{overflow-x:auto}.meta{color:#555}.warn{background:#fff4d6;border-left:4px solid #e0a800;
 padding:8px 12px;margin:.4em 0}.ok{background:#e8f5e9;border-left:4px solid #43a047;padding:8px 12px}
 .flag-dominant{color:#b00020;font-weight:600}.flag-useless{color:#8a6d00;font-weight:600}
@@ -182,7 +183,7 @@ def _results_table(rows: list[dict[str, Any]]) -> str:
     e = html.escape
     head = ("<tr><th class=l>policy</th><th class=l>variant</th><th>games</th><th>win rate</th><th>95% CI</th>"
             "<th>mean score</th><th>95% CI</th><th>won</th><th>lost early</th><th>lost at end</th>"
-            "<th>actions/game</th><th>won games on course from turn (median; quartiles)</th></tr>")
+            "<th>actions/game</th><th>won games on course from turn</th></tr>")
     body = []
     for r in rows:
         lo, hi = r["win_rate_ci95"]
@@ -194,7 +195,10 @@ def _results_table(rows: list[dict[str, Any]]) -> str:
                     f"<td>{r['mean_score']:.2f}</td><td>{sci}</td><td>{100 * sh['won']:.1f}%</td>"
                     f"<td>{100 * sh['lost_early']:.1f}%</td><td>{100 * sh['lost_at_end']:.1f}%</td>"
                     f"<td>{r['actions_per_game']:.1f}</td><td>{_on_course(r['won_on_course_from'])}</td></tr>")
-    return f"<div class=scroll><table>{head}{''.join(body)}</table></div>"
+    return (f"<div class=scroll><table>{head}{''.join(body)}</table></div>"
+            "<p class=meta>On course from turn: from which turn a won game had every required objective met or "
+            "holding until the end (the median, with the quartiles in brackets). Early means the game was in hand "
+            "long before it ended.</p>")
 
 
 def _on_course(quartiles: list[int] | None) -> str:
