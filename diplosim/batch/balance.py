@@ -43,9 +43,10 @@ def _single_tools(tools: list[str], rates: dict[str, tuple[float, float, float]]
     win-rate interval above random's): not yet a target, since some shipped scenarios fail it."""
     alone = [t for t in tools if rates[f"only:{t}"][1] > rates["random"][2]]
     best = max(tools, key=lambda t: rates[f"only:{t}"][0])
-    verdict = "no tool" if not alone else ", ".join(f"only:{t} ({rates[f'only:{t}'][0]:.1%})" for t in alone)
-    return (f"- single-tool play (not yet a target): {verdict} wins clearly more often than random "
-            f"({rates['random'][0]:.1%}); the best single tool is only:{best} ({rates[f'only:{best}'][0]:.1%})")
+    head = f"- single-tool play (not yet a target): {{}} wins clearly more often than random ({rates['random'][0]:.1%})"
+    if alone:
+        return head.format(", ".join(f"only:{t} ({rates[f'only:{t}'][0]:.1%})" for t in alone))
+    return head.format("no tool") + f"; the best single tool, only:{best}, wins {rates[f'only:{best}'][0]:.1%}"
 
 
 def scenario_section(path: str, loaded, games: int, ablation_games: int, seed: int, executor,
