@@ -24,7 +24,7 @@ def test_balance_report_and_its_cache(scenario: str, tmp_path: Path) -> None:
     assert "| greedy | 6 |" in text and "Ablation of greedy over 6 games per tool" in text
     assert re.search(r"- pacing(: greedy won no game| \(not a target\): greedy's won games had every required "
                      r"objective in place from turn \d of 6 \(median; quartiles \d-\d\))", text)
-    assert "- single-tool play (not yet a target): " in text
+    assert "- no single tool wins alone" in text
     assert "reused" not in text  # a cold run says nothing of a cache
     kept = sorted(cache.glob("*.npz"))
     assert kept, "no chunk was kept in the cache"
@@ -53,6 +53,7 @@ def test_a_bad_scenario_is_one_sentence_before_any_game(tmp_path: Path, capsys) 
 def test_a_single_tool_that_wins_clearly_more_often_than_random_is_named() -> None:
     # (win rate, interval low, interval high): a wins clearly more often than random; b's interval overlaps.
     rates = {"random": (0.20, 0.18, 0.22), "only:a": (0.50, 0.45, 0.55), "only:b": (0.21, 0.15, 0.27)}
-    line = balance._single_tools(["a", "b"], rates)
-    assert "only:a (50.0%) wins clearly more often than random (20.0%)" in line and "only:b (" not in line
-    assert "no tool wins clearly" in balance._single_tools(["b"], rates)
+    assert balance._alone(["a", "b"], rates) == ["a"]
+    line = balance._single_tools(["a", "b"], rates, ["a"])
+    assert "**no**, only:a (50.0%) wins clearly more often than random, 20.0%" in line and "only:b (" not in line
+    assert "**yes** (the best, only:b, wins 21.0%)" in balance._single_tools(["b"], rates, [])
