@@ -18,8 +18,7 @@ def update_objectives(params: Params, s: State, played: np.ndarray, final: np.nd
     `final` marks worlds whose game ends now."""
     kind = np.array([_KINDS.index(o.kind) for o in params.objectives], dtype=np.int64)
     at_end = np.array([o.at_end for o in params.objectives], dtype=bool)
-    required = np.array([o.required for o in params.objectives], dtype=bool)
-    _judge(params.objective_conditions(s), kind, at_end, required, params.objective_deadline, played, final, s.done,
+    _judge(params.objective_conditions(s), kind, at_end, _required(params), params.objective_deadline, played, final, s.done,
            s.objective_met, s.objective_failed, s.on_course_from)
 
 
@@ -58,8 +57,7 @@ def _judge(held, kind, at_end, required, deadline, played, final, done, met, fai
 
 def required_failed(params: Params, s: State) -> np.ndarray:
     """Worlds where a required objective can no longer be met."""
-    req = np.array([o.required for o in params.objectives], dtype=bool)
-    return (s.objective_failed & req[None, :]).any(axis=1)
+    return (s.objective_failed & _required(params)[None, :]).any(axis=1)
 
 
 def score(params: Params, s: State) -> np.ndarray:
@@ -81,8 +79,12 @@ def score_parts(params: Params, s: State) -> tuple[np.ndarray, list[tuple[float,
 
 def won(params: Params, s: State) -> np.ndarray:
     """Finished worlds that met every required objective (W,)."""
-    req = np.array([o.required for o in params.objectives], dtype=bool)
-    return s.done & ~s.lost & (s.objective_met | ~req[None, :]).all(axis=1)
+    return s.done & ~s.lost & (s.objective_met | ~_required(params)[None, :]).all(axis=1)
+
+
+def _required(params: Params) -> np.ndarray:
+    """Which objectives are required (O,)."""
+    return np.array([o.required for o in params.objectives], dtype=bool)
 
 
 @dataclass(frozen=True)
