@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from diplosim.batch.claims import HELD, judge, needed_runs, play_runs
-from diplosim.batch.stats import AblationRow, Moments, ablation_flags, wilson
+from diplosim.batch.stats import AblationRow, Moments, ablation_flags, count_quartiles, wilson
 
 BASE = ("passive", "random", "greedy")
 
@@ -30,10 +30,10 @@ def _pct(lo: float, hi: float) -> str:
 
 def _pacing(run, turns: int) -> str:
     """When greedy's won games had the win in hand (not a target: a hint at pacing)."""
-    since = run.on_course_from[run.won]
-    if not since.size:
+    quartiles = count_quartiles(np.bincount(run.on_course_from[run.won].astype(np.int64)))
+    if quartiles is None:
         return "- pacing: greedy won no game"
-    q1, median, q3 = np.percentile(since, [25, 50, 75], method="inverted_cdf").astype(int)
+    q1, median, q3 = quartiles
     return (f"- pacing (not a target): greedy's won games had every required objective in place from turn "
             f"{median} of {turns} (median; quartiles {q1}-{q3})")
 

@@ -18,7 +18,14 @@ from typing import Any
 import numpy as np
 
 from diplosim.batch.runner import Plan, chunk_path, load_chunk, write_atomic
-from diplosim.batch.stats import AblationRow, Moments, ablation_flags, histogram_quantiles, wilson
+from diplosim.batch.stats import (
+    AblationRow,
+    Moments,
+    ablation_flags,
+    count_quartiles,
+    histogram_quantiles,
+    wilson,
+)
 from diplosim.batch.worker import FIGURES, TURN_FIGURES
 
 RIGHTS_EDGES = np.linspace(0.0, 100.0, 2001)  # 0.05-wide bins for the rights-trajectory quantiles
@@ -87,12 +94,9 @@ class ArmStats:
         return self.uses / total if total else np.zeros_like(self.uses, dtype=np.float64)
 
     def on_course_quartiles(self) -> list[int] | None:
-        """The 25th, 50th and 75th percentile of the turn from which won games were on course
-        (every required objective met or holding to the end), or None without a win."""
-        cum = np.cumsum(self.on_course)
-        if not cum[-1]:
-            return None
-        return [int(np.argmax(cum >= q * cum[-1])) for q in (0.25, 0.5, 0.75)]
+        """The quartiles of the turn from which won games were on course (every required objective
+        met or holding to the end), or None without a win."""
+        return count_quartiles(self.on_course)
 
     def trajectory_bands(self) -> np.ndarray:
         """(3, turns + 1): the 10th percentile, median and 90th percentile of mean rights per turn."""

@@ -128,3 +128,13 @@ def histogram_quantiles(counts: np.ndarray, edges: np.ndarray, qs: tuple[float, 
         idx = np.argmax(cum >= np.maximum(q * total, 1e-12), axis=-1)
         out.append(np.where(total[..., 0] > 0, centres[idx], np.nan))
     return np.array(out)
+
+
+def count_quartiles(counts: np.ndarray) -> list[int] | None:
+    """The 25th, 50th and 75th percentile of whole numbers given as counts per value (counts[v] =
+    how many times v occurred): the first value whose cumulative count reaches the quantile; None
+    when nothing was counted."""
+    cum = np.cumsum(counts)
+    if not cum.size or not cum[-1]:
+        return None
+    return [int(np.argmax(cum >= q * cum[-1])) for q in (0.25, 0.5, 0.75)]

@@ -84,3 +84,12 @@ def test_ablation_flags() -> None:
     assert ablation_flags(_row(-0.05, (-0.15, -0.05), (-3, -2), 0.001), 0.15, 0.01) == ["useless"]
     assert ablation_flags(_row(0.0, (-0.01, 0.01), (-0.2, 0.3), 0.2), 0.15, 0.01) == ["useless"]
     assert ablation_flags(_row(0.0, (-0.01, 0.01), (0.1, 0.3), 0.2), 0.15, 0.01) == []
+
+
+def test_count_quartiles_are_the_values_where_the_count_reaches_each_quarter() -> None:
+    from diplosim.batch.stats import count_quartiles
+
+    # Values 3, 3, 5, 8: a quarter of them are 3 or less, half 3 or less, three quarters 5 or less.
+    assert count_quartiles(np.bincount([3, 3, 5, 8])) == [3, 3, 5]
+    assert count_quartiles(np.bincount([7] * 9 + [2])) == [7, 7, 7]
+    assert count_quartiles(np.zeros(4, dtype=np.int64)) is None
