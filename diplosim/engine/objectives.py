@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from diplosim.engine import layout
 from diplosim.engine.compiled import jit
+from diplosim.engine.conditions import compile_reader
 from diplosim.engine.params import Params
 from diplosim.engine.state import State
 
@@ -80,6 +82,35 @@ def score_parts(params: Params, s: State) -> tuple[np.ndarray, list[tuple[float,
 def won(params: Params, s: State) -> np.ndarray:
     """Finished worlds that met every required objective (W,)."""
     return s.done & ~s.lost & (s.objective_met | ~_required(params)[None, :]).all(axis=1)
+
+
+@dataclass(frozen=True)
+class ObjectiveStatus:
+    """Where one objective stands for the player: met or failed for good, else whether its condition
+    holds now as the player sees the world (rights by their estimates, never the hidden truth)."""
+
+    met: bool
+    failed: bool
+    holds: bool
+    value: float | None  # what a one-field condition reads now (as the player sees it), else None
+
+
+def objective_status(params: Params, s: State, world: int = 0) -> list[ObjectiveStatus]:
+    """Every objective's standing in one world, for the player's objectives panel."""
+    seen = s.world(world)
+    seen.country[:, :, layout.RIGHTS0:] = seen.estimate
+    held = params.objective_conditions(seen).all(axis=2)[0]
+    out = []
+    for o, objective in enumerate(params.objectives):
+        value = None
+        if objective.condition.field is not None:
+            read = compile_reader(objective.condition.field, list(params.themes), list(params.country_ids))
+            values = np.asarray(read(seen), dtype=np.float64)
+            if values.ndim == 2 and values.shape[1] == 1:  # one number (a country, mean/min/max, player, turn)
+                value = float(values[0, 0])
+        out.append(ObjectiveStatus(bool(seen.objective_met[0, o]), bool(seen.objective_failed[0, o]),
+                                   bool(held[o]), value))
+    return out
 
 
 def _required(params: Params) -> np.ndarray:

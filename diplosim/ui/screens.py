@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pygame
 
+from diplosim.engine.objectives import ObjectiveStatus, objective_status
 from diplosim.ui import theme as T
 from diplosim.ui.theme import reflow
 from diplosim.ui.widgets import Button, panel
@@ -152,12 +153,22 @@ class BriefingScreen:
                 f.draw(surf, "▼ more below: scroll, or Page Down", (left.x, left.bottom + f.px(4)), 11, T.ACCENT)
         inner = panel(surf, right, f, "Objectives")
         yy = inner.y
-        for o in sc.objectives:
+        game = s.game
+        playing = game.turn > 1 or game.over  # before the first turn there is nothing to report
+        self.start.label = "Back to the game  ⏎" if playing else "Start  ⏎"
+        standing = objective_status(s.params, game.state) if playing else [None] * len(sc.objectives)
+        for o, status in zip(sc.objectives, standing, strict=True):
             tag = "REQUIRED · " if o.required else ""
             f.draw(surf, f"{tag}{o.points:g} points", (inner.x, yy), 11, T.BAD if o.required else T.GOOD, bold=True)
             yy += f.line_height(11)
             yy = f.draw_wrapped(surf, o.text, pygame.Rect(inner.x, yy, inner.width, inner.bottom - yy), 13,
-                                T.TEXT) + f.px(10)
+                                T.TEXT)
+            if status is not None:
+                text, kind = standing_text(o, status)
+                f.draw(surf, text, (inner.x, yy), 12, {"good": T.GOOD, "bad": T.BAD}.get(kind, T.ACCENT),
+                       width=inner.width)
+                yy += f.line_height(12)
+            yy += f.px(10)
         if sc.lesson:
             yy += f.px(6)
             f.draw(surf, "What this scenario teaches", (inner.x, yy), 13, T.ACCENT, bold=True)
@@ -169,6 +180,27 @@ class BriefingScreen:
                        "and why. F1 shows every shortcut.", pygame.Rect(inner.x, yy + f.px(6), inner.width,
                                                                          inner.bottom - yy), 12, T.DIM)
         self.start.draw(surf, f, self.app.mouse, tips)
+
+
+def standing_text(objective, status: ObjectiveStatus) -> tuple[str, str]:
+    """Where an objective stands, in a line for the player, and its tone ("good", "bad" or "open"):
+    "Met", "Failed", or e.g. "Now 26 by your estimates: not yet (judged at the end)"."""
+    if status.met:
+        return "✓ Met", "good"
+    if status.failed:
+        return "✗ Failed", "bad"
+    field = objective.condition.field or ""
+    now = ""
+    if status.value is not None and not field.endswith("abuse"):
+        seen = " by your estimates" if ".rights" in field else ""
+        now = f"Now {status.value:.0f}{seen}: "
+    if objective.kind == "keep":
+        return f"{now}holding so far", "open"
+    if objective.kind == "avoid":
+        return f"{now}avoided so far", "open"
+    when = "judged at the end" if objective.at_end else (f"by turn {objective.by_turn}" if objective.by_turn
+                                                          else "by the last turn")
+    return f"{now}{'holds now' if status.holds else 'not yet'} ({when})", "good" if status.holds else "open"
 
 
 class ErrorScreen:

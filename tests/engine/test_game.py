@@ -302,3 +302,18 @@ def test_on_course_from_is_the_turn_from_which_every_required_objective_held(par
         update_objectives(params, s, np.full(3, turn), never)
     assert s.on_course_from.tolist() == [1, 3, 4]
     assert s.objective_met[:, 0].tolist() == [True, True, False]
+
+
+def test_objective_status_reads_the_world_as_the_player_sees_it(params):
+    """The panel must not leak the hidden truth: a rights objective is judged by the estimate."""
+    from diplosim.engine.objectives import objective_status
+
+    s = initial_state(params, np.arange(2, dtype=np.uint64))
+    c, h = params.country_index("proudland"), params.themes.index("expression")
+    s.rights[:, c, h] = 50.0  # the truth meets the bar of 45 in both worlds...
+    s.estimate[:, c, h] = [40.0, 47.0]  # ...but the player believes it does only in world 1
+    expr = [o.id for o in params.objectives].index("expr")
+    blind, clear = objective_status(params, s, 0)[expr], objective_status(params, s, 1)[expr]
+    assert (blind.holds, blind.value) == (False, 40.0)
+    assert (clear.holds, clear.value) == (True, 47.0)
+    assert not blind.met and not blind.failed

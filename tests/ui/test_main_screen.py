@@ -212,3 +212,23 @@ def test_a_long_briefing_scrolls(app):
     assert brief.scroll == page.get_height() - brief.left.height  # the last line can be read
     key(app, pygame.K_RETURN)
     assert app.screen is app.screens["main"]
+
+
+def test_the_briefing_says_where_each_objective_stands_once_play_has_begun(app):
+    from diplosim.engine import get_policy
+    from diplosim.engine.objectives import ObjectiveStatus
+    from diplosim.ui.screens import standing_text
+
+    app.goto("briefing")
+    app.frame()
+    assert app.screen.start.label.startswith("Start")
+    app.session.game.play_policy_turn(get_policy("passive"))
+    app.frame()
+    assert app.screen.start.label.startswith("Back to the game")
+    objectives = {o.id: o for o in app.session.params.objectives}
+    reach_at_end = next(o for o in objectives.values() if o.kind == "reach" and o.at_end and ".rights" in
+                        (o.condition.field or ""))
+    assert standing_text(reach_at_end, ObjectiveStatus(False, False, True, 41.4)) == (
+        "Now 41 by your estimates: holds now (judged at the end)", "good")
+    assert standing_text(reach_at_end, ObjectiveStatus(True, False, True, 50.0)) == ("✓ Met", "good")
+    assert standing_text(reach_at_end, ObjectiveStatus(False, True, False, 20.0)) == ("✗ Failed", "bad")
