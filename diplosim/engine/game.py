@@ -51,6 +51,9 @@ class Preview:
     target: str | None
     success_chance: float
     changes: dict[str, tuple[float, float, float]]  # field -> (10th percentile, mean, 90th percentile)
+    # The target government's answers that the action makes likelier: decision ("retaliate", "harden",
+    # "turn_to_rival") -> (chance next turn with it, chance without it). Rare ones never show in a range.
+    reactions: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 class Game:
@@ -235,9 +238,16 @@ class Game:
             mean = float(d.mean())  # "expected": the mean, so a 50% chance of +2 reads +1
             if max(abs(lo), abs(hi), abs(mean)) >= 0.05:
                 changes[name] = (float(lo), mean, float(hi))
+        reactions = {}
+        if c is not None:
+            for code in (L.RETALIATE, L.HARDEN, L.TURN_TO_RIVAL):
+                with_it = float((after.decision[:, c] == code).mean())
+                without = float((before.decision[:, c] == code).mean())
+                if with_it > without:
+                    reactions[L.DECISIONS[code]] = (with_it, without)
         t = p.tool_index(tool)
         landed = after.tool_successes[:, t] > before.tool_successes[:, t]
-        return Preview(tool, target, float(landed.mean()), changes)
+        return Preview(tool, target, float(landed.mean()), changes, reactions)
 
     def replay(self, turns: list[TurnRecord]) -> None:
         """Play recorded turns from the current state (used by load and hot reload)."""

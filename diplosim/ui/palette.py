@@ -28,6 +28,18 @@ def cost_text(tool) -> str:
     return " · ".join(parts)
 
 
+REACTION_LABEL = {"retaliate": "risk: retaliation on trade", "harden": "risk: crackdown",
+                  "turn_to_rival": "risk: turns to the rival"}
+
+
+def reaction_lines(reactions: dict[str, tuple[float, float]]) -> list[tuple[str, str]]:
+    """The target government's answers an action makes likelier, worst first, as (label, chance) rows
+    such as ("risk: retaliation on trade", "12%  (5% without)"); only those of 3% or more that the
+    action makes clearly likelier."""
+    shown = sorted(((w, wo, d) for d, (w, wo) in reactions.items() if w >= 0.03 and w - wo >= 0.02), reverse=True)
+    return [(REACTION_LABEL[d], f"{w:.0%}  ({wo:.0%} without)") for w, wo, d in shown]
+
+
 class Palette:
     """Tool list (scrolls if long) above a detail box for the chosen tool."""
 
@@ -130,7 +142,9 @@ class Palette:
             tips.append((pygame.Rect(inner.x, y, inner.width, f.line_height(11)),
                          ("Computed by the engine: the next turn imagined many times from what you know, with and "
                          "without this action. Numbers are the average change over those tries (failures "
-                         "included) and the range (10th to 90th percentile).")))
+                         "included) and the range (10th to 90th percentile). Risks: how often the government "
+                         "answered with a crackdown, retaliation or a turn to the rival in those tries, with and "
+                         "without this action.")))
             y += f.line_height(11) + f.px(1)
             if not pv.changes:
                 f.draw(surf, "no visible change expected next turn (slow effects may come later)", (inner.x, y),
@@ -147,6 +161,12 @@ class Palette:
                 label = CHANGE_LABEL.get(name, name)
                 f.draw(surf, label, (inner.x + f.px(6), y), 11, T.TEXT, width=inner.width // 2)
                 f.draw(surf, f"{mid:+.1f}  ({lo:+.1f} … {hi:+.1f})", (inner.right, y), 11, colour, align="right")
+                y += f.line_height(11)
+            for label, chance in reaction_lines(pv.reactions):
+                if y + f.line_height(11) > bottom:
+                    break
+                f.draw(surf, label, (inner.x + f.px(6), y), 11, T.TEXT, width=inner.width // 2 + f.px(30))
+                f.draw(surf, chance, (inner.right, y), 11, T.BAD, align="right")
                 y += f.line_height(11)
         self.queue_button.rect = pygame.Rect(inner.x, inner.bottom - button_h, inner.width, button_h)
         self.queue_button.enabled = why is None and not session.game.over

@@ -317,3 +317,12 @@ def test_objective_status_reads_the_world_as_the_player_sees_it(params):
     assert (blind.holds, blind.value) == (False, 40.0)
     assert (clear.holds, clear.value) == (True, 47.0)
     assert not blind.met and not blind.failed
+
+
+def test_a_preview_names_the_answers_a_proud_government_is_likelier_to_give(params):
+    """Rare reactions never show in a 10-90% range; the preview gives their chance with and without."""
+    g = Game(params, 5)
+    loud = g.preview("public_criticism", "proudland")
+    with_it, without = loud.reactions["harden"]
+    assert with_it > without + 0.05, "public shaming of a proud government should make hardening likelier"
+    assert g.preview("quiet_engagement", "proudland").reactions.get("harden", (0, 0))[0] <= with_it

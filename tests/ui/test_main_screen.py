@@ -232,3 +232,11 @@ def test_the_briefing_says_where_each_objective_stands_once_play_has_begun(app):
         "Now 41 by your estimates: holds now (judged at the end)", "good")
     assert standing_text(reach_at_end, ObjectiveStatus(True, False, True, 50.0)) == ("✓ Met", "good")
     assert standing_text(reach_at_end, ObjectiveStatus(False, True, False, 20.0)) == ("✗ Failed", "bad")
+
+
+def test_risk_lines_name_the_likelier_reactions_worst_first():
+    from diplosim.ui.palette import reaction_lines
+
+    lines = reaction_lines({"retaliate": (0.12, 0.05), "harden": (0.30, 0.10), "turn_to_rival": (0.02, 0.0)})
+    assert lines == [("risk: crackdown", "30%  (10% without)"),
+                     ("risk: retaliation on trade", "12%  (5% without)")]  # 2% is too rare to show
