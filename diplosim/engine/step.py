@@ -119,8 +119,9 @@ def _log_turn(params, s, live, played, decision, before, before_face, lost_now, 
                 cause = (pressed if s.pressure[w, c] >= 1.0 or extra else unpressed) + (
                     "; " + "; ".join(extra) if extra and d == L.HARDEN else "")
                 entries.append(LogEntry(int(w), turn, "decision", text.format(c=name), cause, c))
-                causes.add(int(w), c, f"its government chose to {L.DECISIONS[d].replace('_', ' ')}",
-                           sign={L.REFORM: 1, L.HARDEN: -1}.get(d, 0))
+                if d in (L.REFORM, L.HARDEN):  # retaliating or turning to the rival moves trade, not rights
+                    causes.add(int(w), c, f"its government chose to {L.DECISIONS[d].replace('_', ' ')}",
+                               sign=1 if d == L.REFORM else -1)
             delta = s.rights[w, c] - before_rights[w, c]
             for h in np.nonzero(np.abs(delta) >= 2.5)[0]:
                 verb = "improved" if delta[h] > 0 else "worsened"

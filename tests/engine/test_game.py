@@ -162,6 +162,8 @@ def test_a_change_is_never_blamed_on_a_decision_that_pushed_the_other_way(meridi
     assert not [e.line() for e in worsened if "chose to reform" in e.cause]
     assert any("chose to reform" in e.cause for e in improved)
     assert any("chose to harden" in e.cause for e in worsened)
+    # Retaliating and turning to the rival move trade and relations, never rights.
+    assert not [e.line() for e in changes if "chose to retaliate" in e.cause or "chose to turn to rival" in e.cause]
 
 
 def test_a_precondition_is_refused_in_words_not_as_a_field_path():
