@@ -85,6 +85,7 @@ class BriefingScreen:
         self.scroll = 0  # of the briefing column, in pixels
         self.left = pygame.Rect(0, 0, 0, 0)
         self._page: tuple | None = None  # (key, rendered briefing column)
+        self._standing: tuple | None = None  # ((session, version, turn), objective_status list)
 
     def layout(self, size) -> None:
         f = self.app.fonts
@@ -156,7 +157,10 @@ class BriefingScreen:
         game = s.game
         playing = game.turn > 1 or game.over  # before the first turn there is nothing to report
         self.start.label = "Back to the game  ⏎" if playing else "Start  ⏎"
-        standing = objective_status(s.params, game.state) if playing else [None] * len(sc.objectives)
+        key = (s, s.version, game.turn)
+        if self._standing is None or self._standing[0] != key:
+            self._standing = (key, objective_status(s.params, game.state) if playing else None)
+        standing = self._standing[1] or [None] * len(sc.objectives)
         for o, status in zip(sc.objectives, standing, strict=True):
             tag = "REQUIRED · " if o.required else ""
             f.draw(surf, f"{tag}{o.points:g} points", (inner.x, yy), 11, T.BAD if o.required else T.GOOD, bold=True)
