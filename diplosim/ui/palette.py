@@ -141,7 +141,7 @@ class Palette:
                    (inner.x, y), 11, T.ACCENT, width=inner.width)
             tips.append((pygame.Rect(inner.x, y, inner.width, f.line_height(11)),
                          ("Computed by the engine: the next turn imagined many times from what you know, with and "
-                         "without this action. Numbers are the average change over those tries (failures "
+                         "without this action. Its cost is paid whether it lands or not. Numbers are the average change over those tries (failures "
                          "included) and the range (10th to 90th percentile). Risks: how often the government "
                          "answered with a crackdown, retaliation or a turn to the rival in those tries, with and "
                          "without this action.")))

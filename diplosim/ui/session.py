@@ -278,8 +278,9 @@ def counterfactuals(session: Session) -> list[Insight]:
         else:
             parts = []
             if abs(delta) >= 0.5:
-                parts.append(f"{session.theme_name(h).lower()} in {p.country_names[c]} would have ended "
-                             f"{abs(delta):.0f} {'lower' if delta > 0 else 'higher'}")
+                # The player's estimate, not the hidden truth: monitoring can lower it by correcting it.
+                parts.append(f"your estimate of {session.theme_name(h).lower()} in {p.country_names[c]} would have "
+                             f"ended {abs(delta):.0f} {'lower' if delta > 0 else 'higher'}")
             if abs(sd) >= 0.5:
                 parts.append(f"your score would be {abs(sd):.0f} {'lower' if sd > 0 else 'higher'}")
             text = f"Without your {name}{on} in turn {t}, " + " and ".join(parts) + "."
