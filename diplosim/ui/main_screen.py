@@ -30,7 +30,7 @@ class MainScreen:
         self.layer, self.theme = "rights", 0
         self._last_click = (0.0, None)
         self.top_buttons = [
-            Button("Briefing", lambda: app.goto("briefing"), "Scenario briefing and objectives (B)"),
+            Button("Briefing", lambda: app.goto("briefing"), "The briefing, and where each objective stands now (B)"),
             Button("Charts", lambda: app.goto("charts"), "History of every figure, with your actions marked (C)"),
             Button("Save", app.save, "Save to the quick-save slot (Ctrl+S); the game also autosaves every turn"),
             Button("Load", app.load, "Load the quick-save slot (Ctrl+O); a damaged save leaves this game as it is"),

@@ -22,7 +22,7 @@ SHORTCUTS = (
     ("PageUp / PageDown", "Scroll the event log (Home / End: newest / oldest)"),
     ("C", "Charts of every figure over the turns"),
     ("D", "Debrief (at the end of the game)"),
-    ("B", "Briefing and objectives"),
+    ("B", "Briefing, and where each objective stands"),
     ("Ctrl+S / Ctrl+O", "Save / load the quick-save slot"),
     ("Ctrl+N", "Choose another scenario (this game is autosaved)"),
     ("F5", "Reload the scenario file and replay your game onto it"),
