@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from diplosim.engine import layout
 from diplosim.engine.compiled import jit
 from diplosim.engine.conditions import compile_reader
 from diplosim.engine.params import Params
@@ -97,8 +96,11 @@ class ObjectiveStatus:
 
 def objective_status(params: Params, s: State, world: int = 0) -> list[ObjectiveStatus]:
     """Every objective's standing in one world, for the player's objectives panel."""
-    seen = s.world(world)
-    seen.country[:, :, layout.RIGHTS0:] = seen.estimate
+    from diplosim.engine.lookahead import (
+        player_view,  # lookahead steps the game, which imports this module
+    )
+
+    seen = player_view(params, s.world(world))
     held = params.objective_conditions(seen).all(axis=2)[0]
     out = []
     for o, objective in enumerate(params.objectives):

@@ -140,11 +140,11 @@ class Palette:
             f.draw(surf, f"Expected next turn · lands in {pv.success_chance:.0%} of tries",
                    (inner.x, y), 11, T.ACCENT, width=inner.width)
             tips.append((pygame.Rect(inner.x, y, inner.width, f.line_height(11)),
-                         ("Computed by the engine: the next turn imagined many times from what you know, with and "
-                         "without this action. Its cost is paid whether it lands or not. Numbers are the average change over those tries (failures "
-                         "included) and the range (10th to 90th percentile). Risks: how often the government "
-                         "answered with a crackdown, retaliation or a turn to the rival in those tries, with and "
-                         "without this action.")))
+                         ("Computed by the engine: the next turn imagined many times from what you know, "
+                          "with and without this action. Its cost is paid whether it lands or not. Numbers "
+                          "are the average change over those tries (failures included) and the range (10th "
+                          "to 90th percentile). Risks: how often the government answered with a crackdown, "
+                          "retaliation or a turn to the rival in those tries, with and without this action.")))
             y += f.line_height(11) + f.px(1)
             if not pv.changes:
                 f.draw(surf, "no visible change expected next turn (slow effects may come later)", (inner.x, y),
