@@ -96,9 +96,8 @@ class ObjectiveStatus:
 
 def objective_status(params: Params, s: State, world: int = 0) -> list[ObjectiveStatus]:
     """Every objective's standing in one world, for the player's objectives panel."""
-    from diplosim.engine.lookahead import (
-        player_view,  # lookahead steps the game, which imports this module
-    )
+    # Imported here: lookahead steps the game, and the step imports this module.
+    from diplosim.engine.lookahead import player_view
 
     seen = player_view(params, s.world(world))
     held = params.objective_conditions(seen).all(axis=2)[0]
