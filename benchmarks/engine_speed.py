@@ -14,16 +14,14 @@ import time
 
 import numpy as np
 
-from diplosim.engine import build_params, get_policy, initial_state, step
+from diplosim.engine import build_params, get_policy, initial_state, play_out
 from diplosim.scenario.loader import load_scenario
 
 
 def play(params, policy, seeds: np.ndarray) -> float:
-    """Play complete games for these seeds in one batch; return the wall seconds it took."""
+    """Play complete games for these seeds in one batch, as a batch run does; return the wall seconds."""
     start = time.perf_counter()
-    state = initial_state(params, seeds)
-    while not state.done.all():
-        state, _ = step(params, state, policy(params, state), inplace=True)
+    play_out(params, initial_state(params, seeds), policy, inplace=True)
     return time.perf_counter() - start
 
 

@@ -3,6 +3,7 @@
     params = build_params(load_scenario("meridian"))
     state = initial_state(params, seeds)
     state, log = step(params, state, policy(params, state))
+    final = play_out(params, state, policy)  # every world to its end
 """
 
 from diplosim.engine.actions import Actions, legality, reason
@@ -10,10 +11,11 @@ from diplosim.engine.game import Game, IllegalAction, Order, Preview, TurnRecord
 from diplosim.engine.log import LogEntry
 from diplosim.engine.objectives import Outcome, outcome, score, won
 from diplosim.engine.params import Params, build_params
+from diplosim.engine.play import play_out
 from diplosim.engine.policies import check_policy, get_policy
 from diplosim.engine.state import State, initial_state
 from diplosim.engine.step import step
 
 __all__ = ["Actions", "Game", "IllegalAction", "LogEntry", "Order", "Outcome", "Params", "Preview", "State",
            "TurnRecord", "build_params", "check_policy", "get_policy", "initial_state", "legality", "outcome",
-           "reason", "score", "step", "won"]
+           "play_out", "reason", "score", "step", "won"]

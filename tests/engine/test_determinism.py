@@ -109,3 +109,19 @@ def test_counterfactual_replay_without_one_order_sees_the_same_luck(params):
     g2.end_turn()
     g2.end_turn()
     assert alt.state.equals(g2.state)
+
+
+@pytest.mark.parametrize("policy", ["random", "greedy"])
+def test_playing_out_a_batch_sets_finished_games_aside_without_changing_any(policy):
+    from diplosim.engine import build_params
+    from diplosim.engine.play import play_out
+    from diplosim.scenario.loader import load_scenario
+
+    params = build_params(load_scenario("trade_or_rights"))  # many of its games are lost early
+    seeds = game_seed(5, np.arange(96 if policy == "random" else 24))
+    stepped = _play_batch(params, seeds, policy)
+    played: list[int] = []
+    ended = play_out(params, initial_state(params, seeds), get_policy(policy),
+                     each_turn=lambda index, s: played.append(index.size))
+    assert ended.equals(stepped)
+    assert played[0] == seeds.size and played[-1] < seeds.size  # finished games were set aside
