@@ -91,30 +91,35 @@ def _params(task: ChunkTask) -> Any:
 
 def run_chunk(task: ChunkTask) -> dict[str, np.ndarray]:
     """Play games [start, stop) to the end; one row per game in every returned array."""
-    from diplosim.engine import get_policy, initial_state, score, step, won
+    from diplosim.engine import get_policy, initial_state, score, won
+    from diplosim.engine.play import play_out
     from diplosim.engine.rng import game_seed
+    from diplosim.engine.sums import overall_mean
 
     began = time.perf_counter()
     params = _params(task)
     policy = get_policy(task.policy)
     seeds = np.asarray(game_seed(task.seed, np.arange(task.start, task.stop, dtype=np.uint64)), dtype=np.uint64)
-    state = initial_state(params, seeds)
     turns = params.turns
-    # Mean true rights over countries and themes, at the start and after every turn.
+    # Mean true rights over countries and themes, at the start and after every turn; a finished
+    # game's stays where it ended.
     trajectory = np.empty((seeds.size, turns + 1), dtype=np.float32)
-    trajectory[:, 0] = state.rights.mean(axis=(1, 2))
-    t = 0
-    while not state.done.all():
-        state, _ = step(params, state, policy(params, state), inplace=True)
-        t += 1
-        if t > turns:
-            raise RuntimeError(f"the game did not end after its {turns} turns")
-        trajectory[:, t] = state.rights.mean(axis=(1, 2))
-    trajectory[:, t + 1:] = trajectory[:, t:t + 1]
+    state = initial_state(params, seeds)
+    trajectory[:, 0] = overall_mean(state.rights)
+    last = np.zeros(seeds.size, dtype=np.int64)  # the last turn recorded, per game
+
+    def record(index: np.ndarray, s: Any) -> None:
+        last[index] += 1
+        trajectory[index, last[index]] = overall_mean(s.rights)
+
+    state = play_out(params, state, policy, each_turn=record, inplace=True)
+    for t in range(1, turns + 1):
+        ended = last < t
+        trajectory[ended, t] = trajectory[ended, t - 1]
     figures = np.stack([state.player_field("credibility"), state.player_field("commerce"),
                         state.player_field("security"), state.player_field("budget"),
-                        state.player_field("treaty"), state.rights.mean(axis=(1, 2)),
-                        state.estimate.mean(axis=(1, 2)), (state.turn - 1).astype(np.float64),
+                        state.player_field("treaty"), overall_mean(state.rights),
+                        overall_mean(state.estimate), (state.turn - 1).astype(np.float64),
                         state.on_course_from.astype(np.float64)], axis=1)
     return {
         "start": np.int64(task.start), "stop": np.int64(task.stop),

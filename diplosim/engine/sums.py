@@ -56,3 +56,8 @@ def country_sum(a: np.ndarray) -> np.ndarray:
 def country_mean(a: np.ndarray) -> np.ndarray:
     """Mean over axis 1 (the countries of a (W, C, ...) array)."""
     return country_sum(a) / a.shape[1]
+
+
+def overall_mean(a: np.ndarray) -> np.ndarray:
+    """Mean over countries and themes of a (W, C, H) array, such as the true rights (W,)."""
+    return country_mean(theme_mean(a))
