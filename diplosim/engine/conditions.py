@@ -209,6 +209,12 @@ def _leaf(row, value, country, estimate, leverage, abuse, player, turn, values, 
     """Answer one leaf for every world and candidate target country into held (W, C)."""
     subject, source, column, op = row[1], row[2], row[3], row[4]
     n_w, n_c = held.shape
+    if subject == _TARGET and (source == _COLUMN or source == _ESTIMATE):  # compared as read, in one pass
+        table = country if source == _COLUMN else estimate
+        for w in range(n_w):
+            for j in range(n_c):
+                held[w, j] = _compare(np.float64(table[w, j, column]), op, value)
+        return
     if subject != _TURN and subject != _PLAYER:
         j0, j1 = (subject, subject + 1) if subject >= 0 else (0, n_c)
         _values(source, column, country, estimate, leverage, abuse, j0, j1, values)
