@@ -92,12 +92,14 @@ class State:
         mask = np.asarray(mask)
         if mask.dtype != bool and not np.issubdtype(mask.dtype, np.integer):
             raise TypeError("worlds_where takes a boolean mask or an index array")
-        return State(**{f.name: _take(getattr(self, f.name), mask) for f in dataclasses.fields(self)})
+        return State(**{f.name: _take(getattr(self, f.name), mask, f.name in _RING_BUFFERS)
+                        for f in dataclasses.fields(self)})
 
     @staticmethod
     def concat(states: list[State]) -> State:
         """Join states along the worlds axis."""
-        return State(**{f.name: _join([getattr(s, f.name) for s in states]) for f in dataclasses.fields(State)})
+        return State(**{f.name: _join([getattr(s, f.name) for s in states], f.name in _RING_BUFFERS)
+                        for f in dataclasses.fields(State)})
 
     def equals(self, other: State) -> bool:
         """Bit-for-bit equality of every array."""
@@ -124,20 +126,19 @@ def _turn_major(buffer: np.ndarray) -> np.ndarray:
     return buffer.swapaxes(0, 1)
 
 
-def _is_turn_major(a: np.ndarray) -> bool:
-    return a.ndim > 1 and a.strides[0] < a.strides[1]
+_RING_BUFFERS = ("pending_country", "pending_player")  # kept turn-major (_turn_major)
 
 
-def _take(a: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """a[mask] along the worlds axis, a turn-major ring buffer staying turn-major."""
-    if _is_turn_major(a):
+def _take(a: np.ndarray, mask: np.ndarray, ring_buffer: bool) -> np.ndarray:
+    """a[mask] along the worlds axis; a ring buffer comes out turn-major."""
+    if ring_buffer:
         return _turn_major(np.ascontiguousarray(a.swapaxes(0, 1)[:, mask]))
     return a[mask]
 
 
-def _join(arrays: list[np.ndarray]) -> np.ndarray:
-    """Arrays joined along the worlds axis, turn-major ring buffers staying turn-major."""
-    if _is_turn_major(arrays[0]):
+def _join(arrays: list[np.ndarray], ring_buffer: bool) -> np.ndarray:
+    """Arrays joined along the worlds axis; a ring buffer comes out turn-major."""
+    if ring_buffer:
         return _turn_major(np.concatenate([a.swapaxes(0, 1) for a in arrays], axis=1))
     return np.concatenate(arrays)
 
