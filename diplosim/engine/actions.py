@@ -171,14 +171,14 @@ def schedule(params: Params, s: State, block: EffectBlock, row: np.ndarray, targ
     worlds in mask; scaled parts are multiplied by `scale`; `cause` (per world) is the code
     (log.py) the log gives for the rights changes it brings, noted when logging."""
     if mask.any():
-        _schedule(s.pending_country, s.pending_player, s.cause_book(logging), s.turn, row, target, scale, mask, cause,
+        _schedule(*s.ring_buffers(), s.cause_book(logging), s.turn, row, target, scale, mask, cause,
                   *block.entries)
 
 
 @jit
 def _schedule(pending_country, pending_player, pending_cause, turn, row, target, scale, mask, cause, offsets, where,
               delay, country, field, fixed, scaled):
-    for w in range(pending_country.shape[0]):
+    for w in range(mask.shape[0]):
         if mask[w]:
             schedule_one(pending_country, pending_player, w, turn[w], row[w], target[w], scale[w], offsets, where,
                          delay, country, field, fixed, scaled)
@@ -190,10 +190,10 @@ def _schedule(pending_country, pending_player, pending_cause, turn, row, target,
 @jit
 def schedule_one(pending_country, pending_player, w, turn, r, target, scale, offsets, where, delay, country, field,
                  fixed, scaled):
-    """schedule() of row r for world w alone, callable from other compiled loops; those that log
-    follow it with note_cause. (Kept small, so the compiler inlines it: a call per world with this
-    many arrays costs more than the additions.)"""
-    horizon = pending_country.shape[1]
+    """schedule() of row r for world w alone, into the ring buffers as State.ring_buffers gives them,
+    callable from other compiled loops; those that log follow it with note_cause. (Kept small, so the
+    compiler inlines it: a call per world with this many arrays costs more than the additions.)"""
+    horizon = pending_country.shape[0]
     tgt, now = max(target, 0), turn % horizon
     for e in range(offsets[r], offsets[r + 1]):
         slot = now + delay[e]  # delays are shorter than the buffer: one wrap at most
@@ -201,9 +201,9 @@ def schedule_one(pending_country, pending_player, w, turn, r, target, scale, off
             slot -= horizon
         value = fixed[e] + scaled[e] * scale
         if where[e] == 1:
-            pending_player[w, slot, field[e]] += value
+            pending_player[slot, w, field[e]] += value
         else:
-            pending_country[w, slot, tgt if where[e] == 0 else country[e], field[e]] += value
+            pending_country[slot, w, tgt if where[e] == 0 else country[e], field[e]] += value
 
 
 @jit

@@ -236,7 +236,7 @@ def _risks(params: Params, s: State, t: np.ndarray, target: np.ndarray, live: np
         return struck
     held = tt.risk_conditions(s) if tt.risk_conditional.any() else np.zeros((0, 0, 0), dtype=bool)  # (W, R, C)
     _strike(s.seed, s.turn, slot, t, target, live, m, tt.risk_tool, tt.risk_chance, tt.risk_conditional, held, struck,
-            s.pending_country, s.pending_player, s.cause_book(logging), *tt.risk_effects.entries)
+            *s.ring_buffers(), s.cause_book(logging), *tt.risk_effects.entries)
     return struck
 
 

@@ -29,7 +29,7 @@ def resolve_choices(params: Params, s: State, choice: np.ndarray, log: list[LogE
     picked = np.full(s.awaiting.shape, -1, dtype=np.int64)
     refused = np.full(s.awaiting.shape, np.nan)  # the budget left for an answer refused for want of it
     _answer(s.player, s.awaiting, s.done, s.turn, choice, ev.n_choices, ev.default_choice, ev.first_answer,
-            ev.answer_cost, ev.country, picked, refused, s.pending_country, s.pending_player, s.cause_book(log is not None),
+            ev.answer_cost, ev.country, picked, refused, *s.ring_buffers(), s.cause_book(log is not None),
             answer_cause(params, 0), *ev.answers.entries)
     if log is not None:
         _log_answers(params, s, choice, picked, refused, log, causes)
@@ -89,7 +89,7 @@ def fire_events(params: Params, s: State, log: list[LogEntry] | None, causes: Ca
     triggered = ev.triggers(s) if ev.conditional.any() else np.zeros((0, 0, 0), dtype=bool)  # (W, E, C)
     fired_now = np.zeros((s.worlds, n_e), dtype=bool)
     _fire(u, ev.chance, ev.once, ev.turn, ev.conditional, triggered, ev.country, ev.n_choices, s.turn, s.done, s.fired,
-          s.awaiting, fired_now, s.pending_country, s.pending_player, s.cause_book(log is not None), event_cause(params, 0),
+          s.awaiting, fired_now, *s.ring_buffers(), s.cause_book(log is not None), event_cause(params, 0),
           *ev.effects.entries)
     if log is not None:
         for w, e in zip(*np.nonzero(fired_now), strict=True):
@@ -134,7 +134,7 @@ def _fire(u, chance, once, event_turn, conditional, triggered, subject, n_choice
 def apply_pending(params: Params, s: State, logging: bool = False) -> None:
     """Apply the effects that come due this turn in every playing world and clear their slot of
     the ring buffer (finished worlds keep theirs, like everything else)."""
-    _apply_pending(s.country, s.player, s.pending_country, s.pending_player, s.cause_book(logging), s.turn, s.done)
+    _apply_pending(s.country, s.player, *s.ring_buffers(), s.cause_book(logging), s.turn, s.done)
 
 
 @jit
@@ -142,8 +142,8 @@ def _apply_pending(country, player, pending_country, pending_player, pending_cau
     for w in range(country.shape[0]):
         if done[w]:
             continue
-        slot = turn[w] % pending_country.shape[1]
-        due, due_player = pending_country[w, slot], pending_player[w, slot]
+        slot = turn[w] % pending_country.shape[0]
+        due, due_player = pending_country[slot, w], pending_player[slot, w]
         for j in range(country.shape[1]):
             for f in range(country.shape[2]):
                 country[w, j, f] += due[j, f]

@@ -111,6 +111,11 @@ class State:
         return all(np.array_equal(getattr(self, f.name), getattr(other, f.name))
                    for f in dataclasses.fields(self) if f.name != "pending_cause")
 
+    def ring_buffers(self) -> tuple[np.ndarray, np.ndarray]:
+        """The pending effects as they lie in memory, turn-major (D, W, ...): what the compiled loops
+        index (each turn's slot one block, each world's part of it contiguous)."""
+        return self.pending_country.swapaxes(0, 1), self.pending_player.swapaxes(0, 1)
+
     def cause_book(self, logging: bool) -> np.ndarray:
         """Where the compiled loops note the causes of pending changes: the state's own book when the
         step logs, else an empty one (a batch that does not log skips the bookkeeping)."""
