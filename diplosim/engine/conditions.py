@@ -205,8 +205,9 @@ def _compare(x, op, value):
 
 
 @jit
-def _leaf(row, value, country, estimate, leverage, abuse, player, turn, values, held):
-    """Answer one leaf for every world and candidate target country into held (W, C)."""
+def _leaf(row, value, country, estimate, leverage, abuse, player, turn, values, held, columns):
+    """Answer one leaf for every world into held (W, C): for every candidate target country, or
+    only in column 0 when columns is 1 (a program whose answer is the same for every target)."""
     subject, source, column, op = row[1], row[2], row[3], row[4]
     n_w, n_c = held.shape
     if subject == _TARGET and (source == _COLUMN or source == _ESTIMATE):  # compared as read, in one pass
@@ -243,7 +244,7 @@ def _leaf(row, value, country, estimate, leverage, abuse, player, turn, values, 
             for j in range(1, n_c):
                 x = min(x, values[w, j]) if subject == _MIN else max(x, values[w, j])
         answer = _compare(x, op, value)
-        for j in range(n_c):
+        for j in range(columns):
             held[w, j] = answer
 
 
@@ -256,20 +257,26 @@ def _evaluate(code, value, offsets, country, estimate, leverage, abuse, player, 
         if offsets[p + 1] - offsets[p] == 1 and code[offsets[p], 0] == _ALL:  # all of nothing (no condition)
             out[:, p, :] = True
             continue
+        # A program that never asks about the target answers the same for every target: it is
+        # worked out in column 0 alone.
+        columns = 1
+        for i in range(offsets[p], offsets[p + 1]):
+            if code[i, 0] == _LEAF and code[i, 1] == _TARGET:
+                columns = n_c
         top = 0
         for i in range(offsets[p], offsets[p + 1]):
             kind = code[i, 0]
             if kind == _LEAF:
-                _leaf(code[i], value[i], country, estimate, leverage, abuse, player, turn, values, stack[top])
+                _leaf(code[i], value[i], country, estimate, leverage, abuse, player, turn, values, stack[top], columns)
                 top += 1
             elif kind == _NOT:
                 for w in range(n_w):
-                    for j in range(n_c):
+                    for j in range(columns):
                         stack[top - 1, w, j] = not stack[top - 1, w, j]
             else:
                 n, every = code[i, 1], kind == _ALL
                 for w in range(n_w):
-                    for j in range(n_c):
+                    for j in range(columns):
                         held = every
                         for k in range(top - n, top):
                             held = (held and stack[k, w, j]) if every else (held or stack[k, w, j])
@@ -277,7 +284,7 @@ def _evaluate(code, value, offsets, country, estimate, leverage, abuse, player, 
                 top = top - n + 1
         for w in range(n_w):
             for j in range(n_c):
-                out[w, p, j] = stack[0, w, j]
+                out[w, p, j] = stack[0, w, j if columns > 1 else 0]
 
 
 def compile_progress(cond: Condition, themes: list[str], countries: list[str],
