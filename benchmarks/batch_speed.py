@@ -1,6 +1,6 @@
 """Batch speed: games/s of `diplosim batch` on one process, 2 local workers and a Dask LocalCluster(2).
 
-    python benchmarks/batch_speed.py [--games 8192] [--policy random] [--chunk-size 1024] [--repeats 3] [--scenario ID]
+    python benchmarks/batch_speed.py [--games 8192] [--policy random] [--chunk-size N] [--repeats 3] [--scenario ID]
 
 Runs the same batch (reference scenario, its 30 turns, random policy by default) through each
 executor into a fresh folder, round after round (each round starting with another executor, as the
@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from diplosim.batch import run_batch
+from diplosim.batch.runner import default_chunk_size
 
 
 def timed(out: Path, args: argparse.Namespace, workers: int, dask: str | None) -> float:
@@ -38,7 +39,7 @@ def main() -> None:
     parser.add_argument("--scenario", default=None)
     parser.add_argument("--games", type=int, default=8192)
     parser.add_argument("--policy", default="random")
-    parser.add_argument("--chunk-size", type=int, default=1024)
+    parser.add_argument("--chunk-size", type=int, default=None, help="default: as `diplosim batch` chooses")
     parser.add_argument("--repeats", type=int, default=3, help="rounds; each runs the three executors, in turn")
     args = parser.parse_args()
     runs = [("1 process", 1, None), ("2 local workers", 2, None), ("Dask LocalCluster(2)", 2, "local")]
@@ -57,7 +58,7 @@ def main() -> None:
     two = [t / o for t, o in zip(rates["2 local workers"], rates["1 process"])]
     dask = [d / t for d, t in zip(rates["Dask LocalCluster(2)"], rates["2 local workers"])]
     print(f"\nscenario {args.scenario or 'meridian (reference)'}, policy {args.policy}, {args.games:,} games, "
-          f"chunks of {args.chunk_size}, {args.repeats} rounds; wall time includes start-up and writing the results")
+          f"chunks of {args.chunk_size or default_chunk_size(args.games)}, {args.repeats} rounds; wall time includes start-up and writing the results")
     for name, values in rates.items():
         print(f"  {name:22s} {statistics.median(values):8,.0f} games/s (median; rounds: "
               + ", ".join(f"{v:,.0f}" for v in values) + ")")

@@ -24,6 +24,7 @@ from diplosim.batch.runner import (
     InlineExecutor,
     Plan,
     check_out_dir,
+    default_chunk_size,
     default_workers,
     describe_failure,
     eprint,
@@ -68,7 +69,7 @@ def _plan(scenario: str | None, games: int, policies: list[str], seed: int, turn
 
 
 def _check_args(games: int, policies: list[str], seed: int, turns: int | None, workers: int | None,
-                dominant_threshold: float, useless_threshold: float, chunk_size: int) -> None:
+                dominant_threshold: float, useless_threshold: float, chunk_size: int | None) -> None:
     if games is None or games <= 0:
         raise UsageError(f"--games must be at least 1 (got {games}); give the number of games per policy")
     if not policies:
@@ -88,7 +89,7 @@ def _check_args(games: int, policies: list[str], seed: int, turns: int | None, w
     if not (math.isfinite(useless_threshold) and 0 <= useless_threshold < 1):
         raise UsageError(f"--useless-threshold is a share of actions between 0 and 1, like 0.01 "
                          f"(got {useless_threshold})")
-    if chunk_size <= 0:
+    if chunk_size is not None and chunk_size <= 0:
         raise UsageError(f"the chunk size must be at least 1 (got {chunk_size})")
 
 
@@ -104,13 +105,14 @@ def replay_command(plan: Plan, scenario: str | None) -> str:
 
 def run_batch(scenario: str | None, *, games: int, policies: list[str], seed: int, turns: int | None, out: str,
               workers: int | None, dask: str | None, ablate: bool, sets: list[str], sweeps: list[str],
-              dominant_threshold: float = 0.15, useless_threshold: float = 0.01, chunk_size: int = 1024,
+              dominant_threshold: float = 0.15, useless_threshold: float = 0.01, chunk_size: int | None = None,
               progress: bool = True, stop_after_chunks: int | None = None) -> int:
     """Run a batch and write DIR/games.csv, summary.json and report.html; returns the exit status.
 
     A user's mistake prints one sentence (or the scenario's problems) on stderr and returns 1 or 2;
     Ctrl-C returns 130 with the finished chunks kept. stop_after_chunks (for tests) computes at
-    most that many new chunks and returns 3 without writing the results.
+    most that many new chunks and returns 3 without writing the results. chunk_size defaults to
+    default_chunk_size(games).
     """
     from diplosim.scenario.yamlsafe import ScenarioError
 
@@ -119,7 +121,8 @@ def run_batch(scenario: str | None, *, games: int, policies: list[str], seed: in
         _check_args(games, policies, seed, turns, workers, dominant_threshold, useless_threshold, chunk_size)
         out_dir = Path(out)
         check_out_dir(out_dir)
-        plan = _plan(scenario, games, policies, seed, turns, ablate, list(sets), list(sweeps), chunk_size)
+        plan = _plan(scenario, games, policies, seed, turns, ablate, list(sets), list(sweeps),
+                     chunk_size or default_chunk_size(games))
         # A worker process takes a second or two to start: never start more than there are chunks.
         n_workers = min(workers or default_workers(), len(plan.arms) * plan.chunks_per_arm)
         began = time.perf_counter()

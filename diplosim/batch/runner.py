@@ -406,6 +406,13 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
+def default_chunk_size(games: int) -> int:
+    """Games per chunk: some 16 chunks per policy, to share among workers and to resume from, but
+    1,024 to 4,096 games each (each turn of a chunk has a fixed cost: in one process, chunks of
+    4,096 play a batch of 65,536 games ~13% faster than chunks of 1,024)."""
+    return min(4096, max(1024, math.ceil(games / 16)))
+
+
 def eprint(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -418,6 +425,7 @@ __all__ = [
     "UsageError",
     "check_out_dir",
     "chunk_path",
+    "default_chunk_size",
     "default_workers",
     "describe_failure",
     "eprint",

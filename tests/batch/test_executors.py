@@ -40,3 +40,13 @@ def test_a_batch_never_starts_more_workers_than_it_has_chunks(scenario: str, tmp
     """Starting a process costs more than a small batch: one chunk plays here, whatever --workers says."""
     assert batch(scenario, tmp_path / "small", games=8, chunk_size=8, workers=2) == 0
     assert "1 chunk run on 1 process" in capsys.readouterr().out
+
+
+def test_chunks_are_some_sixteenth_of_a_batch_within_1024_to_4096_games() -> None:
+    from diplosim.batch.runner import default_chunk_size
+
+    assert default_chunk_size(300) == 1024  # one chunk holds them all
+    assert default_chunk_size(10_000) == 1024
+    assert default_chunk_size(32_768) == 2048
+    assert default_chunk_size(65_536) == 4096
+    assert default_chunk_size(1_000_000) == 4096
