@@ -51,16 +51,11 @@ def legality(params: Params, s: State, ignore_costs: bool = False, passes: np.nd
     none = np.full(w, -1)
     only_tool, only_column = only if only is not None else (none, none)
     codes = np.empty((w, 1, 1) if only is not None else (w, params.n_tools, params.n_countries + 1), dtype=np.int8)
-    _legality(codes, precondition_passes(params, s) if passes is None else passes, has_preconditions(params),
+    _legality(codes, precondition_passes(params, s) if passes is None else passes, tt.has_preconditions,
               s.country[:, :, L.LEGITIMACY], tt.legitimacy_needed, tt.cooldown, s.turn, s.last_used,
               s.player[:, L.BUDGET], s.player[:, L.CAPITAL], tt.budget, tt.capital, ignore_costs,
               tt.target_kind <= 1, params.available, s.done, only_tool, only_column)
     return codes[:, 0, 0] if only is not None else codes
-
-
-def has_preconditions(params: Params) -> np.ndarray:
-    """Whether each tool has preconditions (T,)."""
-    return np.array([bool(pre) for pre in params.tools.preconditions])
 
 
 def precondition_passes(params: Params, s: State) -> np.ndarray:

@@ -74,7 +74,7 @@ def take_action(params: Params, s: State, tool: np.ndarray, target: np.ndarray, 
     column = target_column(params, t, target)
     # Legal as the turn began (preconditions then), with what this turn's earlier orders spent and used.
     static = legality(params, s, ignore_costs=True, passes=phase.passes,
-                      only=(t, np.clip(column, 0, params.n_countries)))
+                      only=(t, np.maximum(column, 0)))  # a country's column, or C: never past it
     o = _Outcome(w, params.n_countries)
     _land(s.country, s.player, s.leverage, s.tool_uses, s.last_used, s.seed, s.turn, slot, t, target, column, static,
           requested, known, tt.cooldown, o.codes, phase.mean_relations, phase.mean_rights, params.trade_between,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +55,11 @@ class ToolTable:
     risk_text: tuple[str, ...]
     risk_conditions: Programs  # per risk, its condition (always true without one)
     risk_effects: EffectBlock  # leading axis R
+
+    @functools.cached_property
+    def has_preconditions(self) -> np.ndarray:
+        """Whether each tool has preconditions (T,)."""
+        return np.array([bool(pre) for pre in self.preconditions])
 
     @property
     def ids(self) -> list[str]:

@@ -53,6 +53,8 @@ _mix_one = jit(_mix)  # the same function on one uint64, compiled
 
 def _turns(seeds: np.ndarray, turn: int | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     seeds = np.ascontiguousarray(seeds, dtype=np.uint64).reshape(-1)
+    if np.shape(turn) == seeds.shape:  # a state's turns: one per world already
+        return seeds, np.ascontiguousarray(turn, dtype=np.uint64)
     return seeds, np.ascontiguousarray(np.broadcast_to(np.asarray(turn, dtype=np.uint64), seeds.shape))
 
 
