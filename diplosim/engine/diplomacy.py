@@ -236,13 +236,13 @@ def _risks(params: Params, s: State, t: np.ndarray, target: np.ndarray, live: np
         return struck
     held = tt.risk_conditions(s) if tt.risk_conditional.any() else np.zeros((0, 0, 0), dtype=bool)  # (W, R, C)
     _strike(s.seed, s.turn, slot, t, target, live, m, tt.risk_tool, tt.risk_chance, tt.risk_conditional, held, struck,
-            *s.ring_buffers(), s.cause_book(logging), *tt.risk_effects.entries)
+            *s.ring_buffers(), s.cause_book(logging), tool_cause(t), *tt.risk_effects.entries)
     return struck
 
 
 @jit
 def _strike(seed, turn, slot, tool, target, live, effect, risk_tool, chance, conditional, held, struck,
-            pending_country, pending_player, pending_cause, offsets, where, delay, country, field, fixed, scaled):
+            pending_country, pending_player, pending_cause, cause, offsets, where, delay, country, field, fixed, scaled):
     for w in range(live.shape[0]):
         if not live[w]:
             continue
@@ -254,7 +254,7 @@ def _strike(seed, turn, slot, tool, target, live, effect, risk_tool, chance, con
                 schedule_one(pending_country, pending_player, w, turn[w], r, target[w], effect[w], offsets, where,
                              delay, country, field, fixed, scaled)
                 if pending_cause.shape[0]:
-                    note_cause(pending_cause, w, turn[w], r, target[w], effect[w], tool[w] + 1, offsets, where,
+                    note_cause(pending_cause, w, turn[w], r, target[w], effect[w], cause[w], offsets, where,
                                delay, country, field, fixed, scaled)
 
 

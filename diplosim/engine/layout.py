@@ -46,5 +46,6 @@ INTERVENTIONS = PLAYER["interventions"]
 PLAYER_MAX = {"capital": 10, "budget": 100000, "resolutions": 1000, "interventions": 1000}
 
 TARGET_KINDS = ("country", "forum", "global", "self")
+OBJECTIVE_KINDS = ("reach", "keep", "avoid")
 DECISIONS = ("reform", "stall", "harden", "retaliate", "turn_to_rival")
 REFORM, STALL, HARDEN, RETALIATE, TURN_TO_RIVAL = range(5)

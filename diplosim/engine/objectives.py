@@ -11,16 +11,12 @@ from diplosim.engine.conditions import compile_reader
 from diplosim.engine.params import Params
 from diplosim.engine.state import State
 
-_KINDS = ("reach", "keep", "avoid")
-
 
 def update_objectives(params: Params, s: State, played: np.ndarray, final: np.ndarray) -> None:
     """After a turn: mark objectives met or failed. `played` is the turn just played per world,
     `final` marks worlds whose game ends now."""
-    kind = np.array([_KINDS.index(o.kind) for o in params.objectives], dtype=np.int64)
-    at_end = np.array([o.at_end for o in params.objectives], dtype=bool)
-    _judge(params.objective_conditions(s), kind, at_end, _required(params), params.objective_deadline, played, final, s.done,
-           s.objective_met, s.objective_failed, s.on_course_from)
+    _judge(params.objective_conditions(s), params.objective_kind, params.objective_at_end, params.objective_required,
+           params.objective_deadline, played, final, s.done, s.objective_met, s.objective_failed, s.on_course_from)
 
 
 @jit
@@ -58,7 +54,7 @@ def _judge(held, kind, at_end, required, deadline, played, final, done, met, fai
 
 def required_failed(params: Params, s: State) -> np.ndarray:
     """Worlds where a required objective can no longer be met."""
-    return (s.objective_failed & _required(params)[None, :]).any(axis=1)
+    return (s.objective_failed & params.objective_required[None, :]).any(axis=1)
 
 
 def score(params: Params, s: State) -> np.ndarray:
@@ -80,7 +76,7 @@ def score_parts(params: Params, s: State) -> tuple[np.ndarray, list[tuple[float,
 
 def won(params: Params, s: State) -> np.ndarray:
     """Finished worlds that met every required objective (W,)."""
-    return s.done & ~s.lost & (s.objective_met | ~_required(params)[None, :]).all(axis=1)
+    return s.done & ~s.lost & (s.objective_met | ~params.objective_required[None, :]).all(axis=1)
 
 
 @dataclass(frozen=True)
@@ -112,11 +108,6 @@ def objective_status(params: Params, s: State, world: int = 0) -> list[Objective
         out.append(ObjectiveStatus(bool(seen.objective_met[0, o]), bool(seen.objective_failed[0, o]),
                                    bool(held[o]), value))
     return out
-
-
-def _required(params: Params) -> np.ndarray:
-    """Which objectives are required (O,)."""
-    return np.array([o.required for o in params.objectives], dtype=bool)
 
 
 @dataclass(frozen=True)

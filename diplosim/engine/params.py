@@ -127,6 +127,21 @@ class Params:
     score_readers: tuple = ()  # (reader, weight) pairs added to the score at the end
     available: np.ndarray = field(default=None)  # (T,) bool; False for tools forbidden (ablation)
 
+    @functools.cached_property
+    def objective_kind(self) -> np.ndarray:
+        """Each objective's kind (O,), an index into layout.OBJECTIVE_KINDS."""
+        return np.array([layout.OBJECTIVE_KINDS.index(o.kind) for o in self.objectives], dtype=np.int64)
+
+    @functools.cached_property
+    def objective_at_end(self) -> np.ndarray:
+        """Whether each objective is judged at its deadline or the end (O,)."""
+        return np.array([o.at_end for o in self.objectives], dtype=bool)
+
+    @functools.cached_property
+    def objective_required(self) -> np.ndarray:
+        """Which objectives are required (O,)."""
+        return np.array([o.required for o in self.objectives], dtype=bool)
+
     @property
     def n_countries(self) -> int:
         """Number of country agents C."""
