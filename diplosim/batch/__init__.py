@@ -4,8 +4,9 @@
     status = run_batch(None, games=1000, policies=["random", "greedy"], seed=1, turns=None,
                        out="out", workers=None, dask=None, ablate=False, sets=[], sweeps=[])
 
-Modules: runner (chunks, executors, resume), worker (one chunk in a worker process), results
-(games.csv and statistics from the chunks on disk), stats, report, sweep (--set/--sweep).
+Modules: runner (chunks, resume), executors (where chunks run), worker (one chunk in a worker
+process) and warm (a worker's head start), results (games.csv and statistics from the chunks on
+disk), stats, report, sweep (--set/--sweep).
 """
 
 from __future__ import annotations

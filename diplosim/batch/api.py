@@ -17,20 +17,23 @@ import time
 from pathlib import Path
 from typing import Any
 
+from diplosim.batch.executors import (
+    InlineExecutor,
+    default_workers,
+    open_executor,
+    start_worker_server,
+)
 from diplosim.batch.results import save_csv_part
 from diplosim.batch.runner import (
     Arm,
     BatchError,
-    InlineExecutor,
     Plan,
     check_out_dir,
     default_chunk_size,
-    default_workers,
     describe_failure,
     eprint,
     execute,
     locked,
-    open_executor,
     prepare_out_dir,
     write_atomic,
 )
@@ -121,9 +124,11 @@ def run_batch(scenario: str | None, *, games: int, policies: list[str], seed: in
         _check_args(games, policies, seed, turns, workers, dominant_threshold, useless_threshold, chunk_size)
         out_dir = Path(out)
         check_out_dir(out_dir)
-        plan = _plan(scenario, games, policies, seed, turns, ablate, list(sets), list(sweeps),
-                     chunk_size or default_chunk_size(games))
-        # A worker process takes a second or two to start: never start more than there are chunks.
+        chunk_size = chunk_size or default_chunk_size(games)
+        if dask in (None, "local") and min(workers or default_workers(), len(policies) * math.ceil(games / chunk_size)) > 1:
+            start_worker_server()  # they get ready while the scenario is read
+        plan = _plan(scenario, games, policies, seed, turns, ablate, list(sets), list(sweeps), chunk_size)
+        # A worker process takes a moment to start: never start more than there are chunks.
         n_workers = min(workers or default_workers(), len(plan.arms) * plan.chunks_per_arm)
         began = time.perf_counter()
         with contextlib.ExitStack() as stack:

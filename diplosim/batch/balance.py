@@ -130,7 +130,7 @@ def scenario_section(path: str, loaded, games: int, ablation_games: int, seed: i
 
 def main(argv: list[str] | None = None) -> int:
     """Generate the balance report; exit 0 when every scenario meets every target."""
-    from diplosim.batch.runner import open_executor
+    from diplosim.batch.executors import open_executor
     from diplosim.scenario.loader import load_scenario, resolve_ref, scenarios_dir
     from diplosim.scenario.yamlsafe import ScenarioError
 

@@ -178,7 +178,8 @@ def _cached(cache: Path | None, task: ChunkTask) -> dict[str, np.ndarray] | None
 def check_files(refs: list[str | None], games: int, seed: int, workers: int, dask: str | None,
                 console: Any, progress: bool = True) -> int:
     """Check the claims of each scenario and print a verdict per claim; 0 when every claim held."""
-    from diplosim.batch.runner import Progress, open_executor
+    from diplosim.batch.executors import open_executor
+    from diplosim.batch.runner import Progress
     from diplosim.scenario.loader import load_scenario, resolve_ref
 
     loaded = [(str(resolve_ref(r).resolve()), load_scenario(r)) for r in refs]  # ScenarioError: the caller

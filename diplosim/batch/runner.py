@@ -2,8 +2,8 @@
 
 A batch is a list of arms (policy, variant, ablated tool); each arm's games are cut into chunks
 of worlds, and game k of every arm uses seed game_seed(S, k). Chunks go through one
-``concurrent.futures.Executor`` (local processes, Dask, or inline for one worker), so results
-are the same bit for bit whatever runs them. A finished chunk is written atomically to
+``concurrent.futures.Executor`` (see executors: local processes, Dask, or inline for one
+worker), so results are the same bit for bit whatever runs them. A finished chunk is written atomically to
 DIR/chunks/ the moment it arrives; DIR/manifest.json records the arguments, so rerunning the
 same command continues where it stopped and a different command is refused.
 """
@@ -15,7 +15,6 @@ import concurrent.futures.process
 import contextlib
 import json
 import math
-import multiprocessing
 import os
 import sys
 import tempfile
@@ -211,92 +210,6 @@ def locked(out: Path) -> Iterator[None]:
         handle.close()
 
 
-# --- executors -------------------------------------------------------------------------------
-class InlineExecutor(cf.Executor):
-    """Runs each task in this process when submitted (one worker: no process start-up)."""
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> cf.Future:
-        future: cf.Future = cf.Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:
-            if isinstance(exc, KeyboardInterrupt):
-                raise
-            future.set_exception(exc)
-        return future
-
-
-def _mp_context() -> Any:
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-
-
-@contextlib.contextmanager
-def open_executor(workers: int, dask: str | None, connect_timeout: float = 5.0) -> Iterator[tuple[cf.Executor, int, str]]:
-    """(executor, parallel slots, description) for local processes, Dask, or inline."""
-    if dask is None:
-        if workers == 1:
-            yield InlineExecutor(), 1, "1 process"
-            return
-        pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context())
-        try:
-            yield pool, workers, f"{workers} local worker processes"
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-        return
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise BatchError("--dask needs Dask, which is not installed; install it with "
-                         "`pip install diplosim[dask]`", 2) from None
-    import logging
-
-    for name in ("distributed", "distributed.client", "distributed.scheduler", "distributed.nanny",
-                 "distributed.worker", "distributed.core", "distributed.comm"):
-        logging.getLogger(name).setLevel(logging.CRITICAL)
-    cluster = None
-    try:
-        if dask == "local":
-            # Dask's nannies set MALLOC_TRIM_THRESHOLD_=64 KiB, which stops glibc raising its mmap
-            # threshold and hands freed memory back at once: then every large numpy temporary is a
-            # fresh mmap or a refaulted page (~35,000 page faults per chunk of 4,096 games). The
-            # thresholds glibc reaches on its own in a plain process (32 MiB mmap, twice that for trim)
-            # make a worker as fast as a local process.
-            import dask
-
-            # A Dask worker plays in a thread of its own, and glibc gives each thread its own arena, whose
-            # heap it shrinks and grows again (~18,000 page faults per chunk of 1,024 games, a quarter
-            # slower): one arena for the whole process keeps those thresholds in force there too. The
-            # worker's sampling profiler (every 10 ms) and GIL probe (every 1 ms) take the GIL from the
-            # playing thread between compiled loops, for a dashboard nobody opens here.
-            dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_MMAP_THRESHOLD_": 1 << 25,
-                             "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": 1 << 26,
-                             "distributed.nanny.pre-spawn-environ.MALLOC_ARENA_MAX": 1,
-                             "distributed.worker.profile.enabled": False,
-                             "distributed.admin.system-monitor.gil.enabled": False})
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.CRITICAL)
-            client = Client(cluster, timeout=f"{connect_timeout}s")
-        else:
-            address = dask if "://" in dask else f"tcp://{dask}"
-            client = Client(address, timeout=f"{connect_timeout}s")
-    except (OSError, TimeoutError, ValueError) as exc:
-        if cluster is not None:
-            cluster.close()
-        raise BatchError(f"cannot reach the Dask scheduler at '{dask}' within {connect_timeout:g} s "
-                         f"({type(exc).__name__}); check the address (like tcp://host:8786) and that the "
-                         "scheduler is running, or use --dask local", 2) from None
-    try:
-        slots = sum(w.get("nthreads", 1) for w in client.scheduler_info().get("workers", {}).values()) or workers
-        yield client.get_executor(pure=False), slots, f"Dask at {client.scheduler.address} ({slots} threads)"
-    finally:
-        with contextlib.suppress(Exception):
-            client.close(timeout=5)
-        if cluster is not None:
-            with contextlib.suppress(Exception):
-                cluster.close(timeout=5)
-
-
 # --- running ---------------------------------------------------------------------------------
 class Progress:
     """A rich progress bar on stderr with games/s and the time left (or nothing)."""
@@ -402,10 +315,6 @@ def describe_failure(exc: BaseException) -> str | None:
     return None
 
 
-def default_workers() -> int:
-    return os.cpu_count() or 1
-
-
 def default_chunk_size(games: int) -> int:
     """Games per chunk: some 16 chunks per policy, to share among workers and to resume from, but
     1,024 to 4,096 games each (each turn of a chunk has a fixed cost: in one process, chunks of
@@ -420,18 +329,15 @@ def eprint(message: str) -> None:
 __all__ = [
     "Arm",
     "BatchError",
-    "InlineExecutor",
     "Plan",
     "UsageError",
     "check_out_dir",
     "chunk_path",
     "default_chunk_size",
-    "default_workers",
     "describe_failure",
     "eprint",
     "execute",
     "load_chunk",
     "locked",
-    "open_executor",
     "prepare_out_dir",
 ]

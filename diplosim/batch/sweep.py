@@ -10,7 +10,12 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from diplosim.scenario.loader import parse_override
+
+def _parse_override(text: str) -> tuple[str, Any]:
+    # The loader (and pydantic) load only now, so a batch can start its workers first.
+    from diplosim.scenario.loader import parse_override
+
+    return parse_override(text)
 
 
 class UsageError(ValueError):
@@ -35,7 +40,7 @@ def parse_sets(sets: list[str]) -> list[tuple[str, Any]]:
     out: dict[str, Any] = {}
     for text in sets:
         try:
-            key, value = parse_override(text)
+            key, value = _parse_override(text)
         except ValueError as exc:
             raise UsageError(f"--set {exc}") from None
         if key in out:
@@ -58,7 +63,7 @@ def parse_sweeps(sweeps: list[str]) -> list[tuple[str, list[Any]]]:
             if not part.strip():
                 raise UsageError(f"--sweep '{text}' has an empty value; separate values with single commas")
             try:
-                values.append(parse_override(f"{key}={part.strip()}")[1])
+                values.append(_parse_override(f"{key}={part.strip()}")[1])
             except ValueError as exc:
                 raise UsageError(f"--sweep {exc}") from None
         if len(set(map(repr, values))) != len(values):

@@ -22,18 +22,23 @@ def test_one_two_workers_and_dask_agree(scenario: str, tmp_path: Path) -> None:
     assert (tmp_path / "one" / "report.html").read_bytes() == (tmp_path / "two" / "report.html").read_bytes()
 
 
-def test_dask_local_workers_keep_freed_memory_like_a_plain_process() -> None:
+def test_workers_keep_freed_memory_for_the_next_chunk() -> None:
     """Dask's nannies hand freed memory back at once (MALLOC_TRIM_THRESHOLD_=64 KiB), which makes
-    every turn's temporaries page-fault again; `--dask local` starts its workers with glibc's own
-    thresholds instead."""
+    every turn's temporaries page-fault again, and a fresh process does so until its first large free;
+    local workers and `--dask local` start theirs with fixed, higher thresholds and one arena."""
     import os
+    import sys
 
-    from diplosim.batch.runner import open_executor
+    import pytest
 
-    with open_executor(2, "local") as (executor, _, _):
-        trim = executor.submit(os.getenv, "MALLOC_TRIM_THRESHOLD_").result()
-        mmap = executor.submit(os.getenv, "MALLOC_MMAP_THRESHOLD_").result()
-    assert (int(mmap), int(trim)) == (1 << 25, 1 << 26)
+    from diplosim.batch.executors import WORKER_MALLOC, open_executor
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("glibc's malloc settings, for Linux workers")
+    for dask in (None, "local"):
+        with open_executor(2, dask) as (executor, _, _):
+            seen = {name: executor.submit(os.getenv, name).result() for name in WORKER_MALLOC}
+        assert seen == {name: str(value) for name, value in WORKER_MALLOC.items()}, dask
 
 
 def test_a_batch_never_starts_more_workers_than_it_has_chunks(scenario: str, tmp_path: Path, capsys) -> None:
@@ -50,3 +55,25 @@ def test_chunks_are_some_sixteenth_of_a_batch_within_1024_to_4096_games() -> Non
     assert default_chunk_size(32_768) == 2048
     assert default_chunk_size(65_536) == 4096
     assert default_chunk_size(1_000_000) == 4096
+
+
+def _engine_loaded_here() -> tuple[bool, bool]:
+    """In a worker, before it plays anything: is the engine imported, and a compiled loop loaded?"""
+    import sys
+
+    engine = sys.modules.get("diplosim.engine.actions")
+    return engine is not None, bool(engine and engine._legality.overloads)
+
+
+def test_local_workers_start_with_the_engine_and_its_compiled_loops_loaded() -> None:
+    """Workers are forked from a server that loaded them once (a spawned worker spends ~0.5 s on it)."""
+    import multiprocessing
+
+    from diplosim.batch.executors import open_executor
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        import pytest
+
+        pytest.skip("no forkserver on this platform: workers are spawned and load the engine themselves")
+    with open_executor(2, None) as (executor, _, _):
+        assert executor.submit(_engine_loaded_here).result() == (True, True)
