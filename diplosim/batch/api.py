@@ -125,8 +125,9 @@ def run_batch(scenario: str | None, *, games: int, policies: list[str], seed: in
         out_dir = Path(out)
         check_out_dir(out_dir)
         chunk_size = chunk_size or default_chunk_size(games)
-        if dask in (None, "local") and min(workers or default_workers(), len(policies) * math.ceil(games / chunk_size)) > 1:
-            start_worker_server()  # they get ready while the scenario is read
+        least_chunks = len(policies) * math.ceil(games / chunk_size)
+        if dask in (None, "local") and min(workers or default_workers(), least_chunks) > 1:
+            start_worker_server()  # the workers get ready while the scenario is read
         plan = _plan(scenario, games, policies, seed, turns, ablate, list(sets), list(sweeps), chunk_size)
         # A worker process takes a moment to start: never start more than there are chunks.
         n_workers = min(workers or default_workers(), len(plan.arms) * plan.chunks_per_arm)
