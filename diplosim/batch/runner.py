@@ -316,10 +316,10 @@ def describe_failure(exc: BaseException) -> str | None:
 
 
 def default_chunk_size(games: int) -> int:
-    """Games per chunk: some 16 chunks per policy, to share among workers and to resume from, but
-    1,024 to 4,096 games each (each turn of a chunk has a fixed cost: in one process, chunks of
-    4,096 play a batch of 65,536 games ~13% faster than chunks of 1,024)."""
-    return min(4096, max(1024, math.ceil(games / 16)))
+    """Games per chunk: some 32 chunks per policy, to share among workers (the last chunk to finish
+    keeps the others waiting: on 2 workers, 65,536 games play ~4% faster in chunks of 2,048 than of
+    4,096) and to resume from, but 1,024 to 4,096 games each (each turn of a chunk has a fixed cost)."""
+    return min(4096, max(1024, math.ceil(games / 32)))
 
 
 def eprint(message: str) -> None:

@@ -47,13 +47,14 @@ def test_a_batch_never_starts_more_workers_than_it_has_chunks(scenario: str, tmp
     assert "1 chunk run on 1 process" in capsys.readouterr().out
 
 
-def test_chunks_are_some_sixteenth_of_a_batch_within_1024_to_4096_games() -> None:
+def test_chunks_are_some_thirty_second_of_a_batch_within_1024_to_4096_games() -> None:
     from diplosim.batch.runner import default_chunk_size
 
     assert default_chunk_size(300) == 1024  # one chunk holds them all
     assert default_chunk_size(10_000) == 1024
-    assert default_chunk_size(32_768) == 2048
-    assert default_chunk_size(65_536) == 4096
+    assert default_chunk_size(65_536) == 2048
+    assert default_chunk_size(100_000) == 3125
+    assert default_chunk_size(131_072) == 4096
     assert default_chunk_size(1_000_000) == 4096
 
 
