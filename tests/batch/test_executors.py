@@ -58,16 +58,19 @@ def test_chunks_are_some_thirty_second_of_a_batch_within_1024_to_4096_games() ->
     assert default_chunk_size(1_000_000) == 4096
 
 
-def _engine_loaded_here() -> tuple[bool, bool]:
-    """In a worker, before it plays anything: is the engine imported, and a compiled loop loaded?"""
+def _engine_loaded_here() -> tuple[bool, bool, bool]:
+    """In a worker, before it plays anything: is the engine imported, a compiled loop loaded, and
+    what the worker inherited kept out of the garbage collector's way (frozen)?"""
+    import gc
     import sys
 
     engine = sys.modules.get("diplosim.engine.actions")
-    return engine is not None, bool(engine and engine._legality.overloads)
+    return engine is not None, bool(engine and engine._legality.overloads), gc.get_freeze_count() > 0
 
 
 def test_local_workers_start_with_the_engine_and_its_compiled_loops_loaded() -> None:
-    """Workers are forked from a server that loaded them once (a spawned worker spends ~0.5 s on it)."""
+    """Workers, local or a Dask LocalCluster's, are forked from a server that loaded them once (a
+    spawned worker spends ~0.5 s on it)."""
     import multiprocessing
 
     from diplosim.batch.executors import open_executor
@@ -76,5 +79,6 @@ def test_local_workers_start_with_the_engine_and_its_compiled_loops_loaded() -> 
         import pytest
 
         pytest.skip("no forkserver on this platform: workers are spawned and load the engine themselves")
-    with open_executor(2, None) as (executor, _, _):
-        assert executor.submit(_engine_loaded_here).result() == (True, True)
+    for dask in (None, "local"):
+        with open_executor(2, dask) as (executor, _, _):
+            assert executor.submit(_engine_loaded_here).result() == (True, True, True), dask
