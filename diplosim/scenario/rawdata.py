@@ -12,7 +12,6 @@ import typing
 from typing import Any
 
 import pydantic
-import pydantic_core
 import yaml
 
 from diplosim.scenario.messages import did_you_mean
@@ -142,7 +141,7 @@ def prune_unions(err: pydantic.ValidationError, data: Any) -> pydantic.Validatio
             error = None
         if error is not None:
             out.append({k: error[k] for k in ("type", "loc", "input", "ctx") if k in error})
-    return pydantic_core.ValidationError.from_exception_data(err.title, out)
+    return pydantic.ValidationError.from_exception_data(err.title, out)
 
 
 def _union_tag(error: dict[str, Any], data: Any) -> tuple[tuple, str] | None:
