@@ -134,15 +134,15 @@ def run_chunk(task: ChunkTask) -> dict[str, np.ndarray]:
 
 
 def warm_up() -> None:
-    """Load the engine and its compiled loops by playing one game of the built-in scenario, so that
-    a worker (or every process forked from this one) plays its first chunk at full speed."""
+    """Load the engine and its compiled loops (engine.step.warm_up on the built-in scenario), so that
+    a worker, or every process forked from this one, plays its first chunk at full speed."""
     # Only a head start: a chunk that cannot be played says why itself.
     with contextlib.suppress(Exception):
-        from diplosim.engine import build_params, get_policy, initial_state, play_out
+        from diplosim.engine import build_params
+        from diplosim.engine.step import warm_up as load_loops
         from diplosim.scenario.loader import load_scenario
 
-        params = build_params(load_scenario(None))
-        play_out(params, initial_state(params, np.zeros(1, dtype=np.uint64)), get_policy("random"), inplace=True)
+        load_loops(build_params(load_scenario(None)))
 
 
 def _read_metrics(params: Any, state: Any, paths: tuple[str, ...]) -> np.ndarray:
