@@ -3,9 +3,9 @@
 A batch is a list of arms (policy, variant, ablated tool); each arm's games are cut into chunks
 of worlds, and game k of every arm uses seed game_seed(S, k). Chunks go through one
 ``concurrent.futures.Executor`` (see executors: local processes, Dask, or inline for one
-worker), so results are the same bit for bit whatever runs them. A finished chunk is written atomically to
-DIR/chunks/ the moment it arrives; DIR/manifest.json records the arguments, so rerunning the
-same command continues where it stopped and a different command is refused.
+worker), so results are the same bit for bit whatever runs them. A finished chunk is written
+atomically to DIR/chunks/ the moment it arrives; DIR/manifest.json records the arguments, so
+rerunning the same command continues where it stopped and a different command is refused.
 """
 
 from __future__ import annotations

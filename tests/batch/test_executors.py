@@ -68,7 +68,7 @@ def _engine_loaded_here() -> tuple[bool, bool, bool]:
     return engine is not None, bool(engine and engine._legality.overloads), gc.get_freeze_count() > 0
 
 
-def test_local_workers_start_with_the_engine_and_its_compiled_loops_loaded() -> None:
+def test_workers_start_with_the_engine_and_its_compiled_loops_loaded() -> None:
     """Workers, local or a Dask LocalCluster's, are forked from a server that loaded them once (a
     spawned worker spends ~0.5 s on it)."""
     import multiprocessing
