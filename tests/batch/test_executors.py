@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import sys
 from pathlib import Path
 
+import pytest
+
 from tests.batch.helpers import batch
+
+# Local workers fork from a warm server where the platform has one (Linux, macOS), with glibc's
+# malloc settings on Linux; elsewhere they are spawned and warm up on their first chunk.
+needs_forkserver = pytest.mark.skipif("forkserver" not in multiprocessing.get_all_start_methods(),
+                                      reason="no forkserver on this platform")
+needs_glibc = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc settings")
 
 
 def _outputs(out: Path) -> tuple[bytes, bytes]:
@@ -22,19 +32,16 @@ def test_one_two_workers_and_dask_agree(scenario: str, tmp_path: Path) -> None:
     assert (tmp_path / "one" / "report.html").read_bytes() == (tmp_path / "two" / "report.html").read_bytes()
 
 
+@needs_glibc
+@needs_forkserver
 def test_workers_keep_freed_memory_for_the_next_chunk() -> None:
     """Dask's nannies hand freed memory back at once (MALLOC_TRIM_THRESHOLD_=64 KiB), which makes
     every turn's temporaries page-fault again, and a fresh process does so until its first large free;
     local workers and `--dask local` start theirs with fixed, higher thresholds and one arena."""
     import os
-    import sys
-
-    import pytest
 
     from diplosim.batch.executors import WORKER_MALLOC, open_executor
 
-    if not sys.platform.startswith("linux"):
-        pytest.skip("glibc's malloc settings, for Linux workers")
     for dask in (None, "local"):
         with open_executor(2, dask) as (executor, _, _):
             seen = {name: executor.submit(os.getenv, name).result() for name in WORKER_MALLOC}
@@ -62,23 +69,17 @@ def _engine_loaded_here() -> tuple[bool, bool, bool]:
     """In a worker, before it plays anything: is the engine imported, a compiled loop loaded, and
     what the worker inherited kept out of the garbage collector's way (frozen)?"""
     import gc
-    import sys
 
     engine = sys.modules.get("diplosim.engine.actions")
     return engine is not None, bool(engine and engine._legality.overloads), gc.get_freeze_count() > 0
 
 
+@needs_forkserver
 def test_workers_start_with_the_engine_and_its_compiled_loops_loaded() -> None:
     """Workers, local or a Dask LocalCluster's, are forked from a server that loaded them once (a
     spawned worker spends ~0.5 s on it)."""
-    import multiprocessing
-
     from diplosim.batch.executors import open_executor
 
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        import pytest
-
-        pytest.skip("no forkserver on this platform: workers are spawned and load the engine themselves")
     for dask in (None, "local"):
         with open_executor(2, dask) as (executor, _, _):
             assert executor.submit(_engine_loaded_here).result() == (True, True, True), dask
