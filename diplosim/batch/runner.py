@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from diplosim.batch.sweep import UsageError, Variant
-from diplosim.batch.worker import ChunkTask, WorkerError, rules_version, run_chunk
+from diplosim.batch.worker import ChunkTask, WorkerError, rules_version, run_chunk, warm_up
 
 MANIFEST_FORMAT = 1
 
@@ -250,6 +250,17 @@ class Progress:
             self.bar.stop()
 
 
+def prepare_engine(executor: cf.Executor) -> None:
+    """Load the engine where the chunks will play, saying so on stderr: on the first start after an
+    install this compiles its loops (~15 s), which would otherwise look like a stalled progress bar."""
+    from rich.console import Console
+
+    # Only a head start: a worker that cannot play says why with its first chunk.
+    status = Console(stderr=True).status("Preparing the engine (compiled on the first start only)...")
+    with status, contextlib.suppress(Exception):
+        executor.submit(warm_up).result()
+
+
 def execute(plan: Plan, out: Path, executor: cf.Executor, slots: int, progress: bool,
             stop_after_chunks: int | None = None,
             on_chunk: Callable[[int, int, dict[str, np.ndarray]], None] | None = None) -> tuple[int, int, int]:
@@ -267,6 +278,8 @@ def execute(plan: Plan, out: Path, executor: cf.Executor, slots: int, progress: 
     found = len(plan.arms) * plan.chunks_per_arm - len(todo)
     if stop_after_chunks is not None:
         todo = todo[:stop_after_chunks]
+    if progress and todo:
+        prepare_engine(executor)
     bar = Progress(progress and bool(todo), total_games, found_games,
                     "resuming" if found else "games")
     pending: dict[cf.Future, tuple[int, int]] = {}
