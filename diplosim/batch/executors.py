@@ -54,12 +54,12 @@ def _mp_context() -> Any:
     return context
 
 
-def start_worker_server() -> None:
+def start_worker_server() -> bool:
     """Start, in the background, the server that local workers (processes, or a Dask LocalCluster's)
     are forked from, with WORKER_MALLOC, so its head start overlaps with this process's own work.
-    A no-op where there is no forkserver or it already runs."""
+    A no-op if it already runs; False where there is no forkserver (workers are then spawned)."""
     if _mp_context().get_start_method() != "forkserver":
-        return
+        return False
     import multiprocessing.forkserver
 
     saved = {name: os.environ.get(name) for name in WORKER_MALLOC}
@@ -72,6 +72,7 @@ def start_worker_server() -> None:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+    return True
 
 
 @contextlib.contextmanager
@@ -107,8 +108,7 @@ def open_executor(workers: int, dask: str | None, connect_timeout: float = 5.0) 
             # where there is none). The worker's sampling profiler (every 10 ms) and GIL probe (every
             # 1 ms) take the GIL from the playing thread between compiled loops, for a dashboard nobody
             # opens here.
-            start_worker_server()
-            forked = _mp_context().get_start_method() == "forkserver"
+            forked = start_worker_server()
             dask.config.set({"distributed.worker.multiprocessing-method": "forkserver" if forked else "spawn",
                              **{f"distributed.nanny.pre-spawn-environ.{k}": v for k, v in WORKER_MALLOC.items()},
                              "distributed.worker.profile.enabled": False,
